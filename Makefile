@@ -1,0 +1,39 @@
+# t2i: the two set-up commands are `make prepare` (main job on the embedded demo data) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+APT_PACKAGES := libhdf5-dev libcurl4-openssl-dev libjpeg-dev libturbojpeg0-dev libpng-dev \
+                libsqlite3-dev libopenblas-dev pkg-config wrk
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: deps apt venv build release test bench clean
+
+deps: apt venv
+
+# Installs only what is missing; non-interactive and idempotent.
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "system packages: all present"; fi
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: scripts/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r scripts/requirements.txt
+	touch $@
+
+build:
+	swift build $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
+
+release:
+	swift build -c release $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
+
+test: venv build
+	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
+
+clean:
+	rm -rf .build fixtures
