@@ -1,5 +1,6 @@
 # t2i: the two set-up commands are `make prepare` (main job on the embedded demo data) and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := build
 APT_PACKAGES := libhdf5-dev libcurl4-openssl-dev libjpeg-dev libturbojpeg0-dev libpng-dev \
                 libsqlite3-dev libopenblas-dev pkg-config wrk
@@ -7,7 +8,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps apt venv build release test bench clean
+.PHONY: deps apt venv build release test bench bench-venv clean
 
 deps: apt venv
 
@@ -34,6 +35,17 @@ release:
 
 test: venv build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
+
+# Benchmarks: every scripts/bench/*.sh in name order, each printing its figures and the
+# comparison it makes. Python references come from the same pinned virtualenv.
+bench: venv bench-venv
+	swift build -c release $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
+	@for b in scripts/bench/*.sh; do echo "== $$b"; bash $$b || exit 1; done
+
+bench-venv: $(VENV)/.bench-stamp
+$(VENV)/.bench-stamp: scripts/requirements-bench.txt $(VENV)/.stamp
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r scripts/requirements-bench.txt
+	touch $@
 
 clean:
 	rm -rf .build fixtures
