@@ -39,8 +39,8 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("t2i-out-\(UUID().uuidString)")
     let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("t2i-err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outFile.path, contents: nil)
-    FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
     defer {
         try? FileManager.default.removeItem(at: outFile)
         try? FileManager.default.removeItem(at: errFile)
@@ -92,4 +92,17 @@ public struct ScriptFailure: Error, CustomStringConvertible {
     public let script: String
     public let result: ProcessResult
     public var description: String { "\(script) exited \(result.status): \(result.stderr)\(result.stdout)" }
+}
+
+/// Folders of generated fixtures, made once per test process and shared by every test in it.
+public enum GeneratedFixtures {
+    private static let eee443Result: Result<String, any Error> = Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("t2i-eee443-fixtures-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: directory)
+        try runPythonScript("make_eee443_fixtures.py", [directory])
+        return directory
+    }
+
+    /// The small EEE443 files written by h5py (`scripts/make_eee443_fixtures.py`), with `expected.json`.
+    public static func eee443() throws -> String { try eee443Result.get() }
 }
