@@ -1,1 +1,0 @@
-import EEE443
