@@ -28,7 +28,8 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Reads the innermost (most specific) description on HDF5's error stack for this thread.
+/// Reads the innermost (most specific) description on HDF5's error stack for this thread
+/// (walking downward, the last entry is the deepest).
 func _hdf5StackMessage() -> String {
     final class Box { var messages: [String] = [] }
     let box = Box()
@@ -44,5 +45,5 @@ func _hdf5StackMessage() -> String {
         H5Ewalk2(chdf5_error_default(), H5E_WALK_DOWNWARD, walker, Unmanaged.passUnretained(box).toOpaque())
     }
     H5Eclear2(chdf5_error_default())
-    return box.messages.first(where: { !$0.isEmpty }) ?? "HDF5 reported a failure"
+    return box.messages.last(where: { !$0.isEmpty }) ?? "HDF5 reported a failure"
 }

@@ -88,7 +88,7 @@ func fixture(_ name: String) throws -> String { try GeneratedFixtures.eee443() +
 
     @Test(arguments: [
         ("broken_not_hdf5.h5", "not an HDF5 file"),
-        ("broken_truncated.h5", "truncated or damaged"),
+        ("broken_truncated.h5", "truncated file: eof = "),
         ("broken_missing_url.h5", "'train_url': open: dataset is missing"),
         ("broken_rank.h5", "'train_cap': rank 1"),
         ("broken_width.h5", "'train_cap': width 16, expected 17"),
