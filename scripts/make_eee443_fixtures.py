@@ -69,9 +69,12 @@ def string_dtype(fixed):
 
 
 def write_split(path, split, captions, imids, urls, names, *, cap_dtype="int32", imid_dtype="int32",
-                fixed_urls=True, member_dtype="<i4", shuffle_seed=1, features=True, extra=None):
+                fixed_urls=True, member_dtype="<i4", shuffle_seed=1, features=True, extra=None, userblock=0,
+                big_endian=False):
     cap_name = "train_cap" if split == "train" else "test_caps"
-    with h5py.File(path, "w") as f:
+    if big_endian:
+        member_dtype = ">" + np.dtype(member_dtype).str[1:]
+    with h5py.File(path, "w", userblock_size=userblock) as f:
         f.create_dataset(cap_name, data=np.asarray(captions, dtype=cap_dtype))
         f.create_dataset("%s_imid" % split, data=np.asarray(imids, dtype=imid_dtype))
         f.create_dataset("%s_url" % split, data=np.array([u.encode() for u in urls], dtype=string_dtype(fixed_urls)))
@@ -114,6 +117,10 @@ def small(out):
         "train_int64_vlen_float.h5": dict(cap_dtype="int64", imid_dtype="int64", fixed_urls=False, member_dtype="<f8"),
         "train_uint16_fixed_float.h5": dict(cap_dtype="uint16", imid_dtype="uint32", fixed_urls=True, member_dtype="<f8"),
         "train_int32_vlen_int64_ordered.h5": dict(cap_dtype="<i4", fixed_urls=False, member_dtype="<i8", shuffle_seed=None),
+        # MATLAB v7.3-style 512-byte user block, and big-endian members (read through HDF5's conversion).
+        "train_userblock_bigendian.h5": dict(cap_dtype=">i4", fixed_urls=True, member_dtype="<f8", userblock=512,
+                                             big_endian=True),
+        "train_userblock_float.h5": dict(cap_dtype="int32", fixed_urls=True, member_dtype="<f8", userblock=512),
     }
     for name, options in variants.items():
         write_split(out / name, "train", captions, imids, urls, names, **options)

@@ -32,6 +32,7 @@ static inline hid_t chdf5_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t chdf5_file_access(void) { return H5P_FILE_ACCESS; }
 static inline unsigned chdf5_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }
 static inline hsize_t chdf5_unlimited(void) { return H5S_UNLIMITED; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
 

@@ -1,3 +1,5 @@
+import HDF5
+
 /// All captions of one file in memory: token rows, the image row of each, and the URLs.
 public struct EEE443Captions: Sendable {
     public let split: EEE443Split
@@ -7,11 +9,11 @@ public struct EEE443Captions: Sendable {
     /// The zero-based image row of each caption.
     public let imageRows: [Int32]
     /// The URL of each image row.
-    public let urls: [String]
+    public let urls: StringTable
     /// The base the file's `*_imid` used (0 or 1).
     public let imageIDBase: Int
 
-    public init(split: EEE443Split, vocabulary: Vocabulary, tokens: [Int32], imageRows: [Int32], urls: [String], imageIDBase: Int) {
+    public init(split: EEE443Split, vocabulary: Vocabulary, tokens: [Int32], imageRows: [Int32], urls: StringTable, imageIDBase: Int) {
         precondition(tokens.count == imageRows.count * EEE443File.captionWidth, "token rows and image rows disagree")
         self.split = split
         self.vocabulary = vocabulary

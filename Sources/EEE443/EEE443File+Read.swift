@@ -42,7 +42,14 @@ extension EEE443File {
         let rows = rows ?? 0..<captionCount
         let tokens = try readInt32(captions, rows: rows)
         let limit = Int32(vocabulary.count)
-        if let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+        // A branch-free min/max pass (vectorised); the offending index is looked up only on failure.
+        let (low, high) = tokens.withUnsafeBufferPointer { buffer in
+            buffer.reduce(into: (Int32.max, Int32.min)) { range, value in
+                range.0 = min(range.0, value)
+                range.1 = max(range.1, value)
+            }
+        }
+        if !tokens.isEmpty, low < 0 || high >= limit, let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
             throw badValue(captions, rows.lowerBound, bad, "\(tokens[bad])", "is outside the vocabulary (ids 0..<\(limit))")
         }
         return tokens
@@ -52,7 +59,14 @@ extension EEE443File {
     /// with N the number of URLs. Reads the column in blocks, so memory stays small.
     /// - Throws: `EEE443Error` naming the values found when they fit neither.
     public func imageIDBase() throws -> Int {
-        let (low, high) = try imageIDRange()
+        try imageIDBase(range: try imageIDRange())
+    }
+
+    func imageIDBase(range: (min: Int64, max: Int64)) throws -> Int {
+        let (low, high) = range
+        guard low <= high else {
+            throw EEE443Error(file: path, dataset: imageIDs.name, message: "is empty: no captions")
+        }
         let count = Int64(imageCount)
         if low < 0 || high > count {
             let value = low < 0 ? low : high
@@ -78,9 +92,6 @@ extension EEE443File {
             }
             start = rows.upperBound
         }
-        guard low <= high else {
-            throw EEE443Error(file: path, dataset: imageIDs.name, message: "is empty: no captions")
-        }
         return (low, high)
     }
 
@@ -88,29 +99,38 @@ extension EEE443File {
     /// - Parameter base: the detected base; pass `imageIDBase()` once and reuse it.
     public func readImageRows(rows: Range<Int>? = nil, base: Int) throws -> [Int32] {
         let rows = rows ?? 0..<captionCount
-        var ids = try readInt32(imageIDs, rows: rows)
+        return try imageRows(fromIDs: try readInt32(imageIDs, rows: rows), firstRow: rows.lowerBound, base: base)
+    }
+
+    func imageRows(fromIDs stored: [Int32], firstRow: Int = 0, base: Int) throws -> [Int32] {
+        var ids = stored
         let offset = Int32(base), count = Int32(imageCount)
         for index in ids.indices {
             let row = ids[index] &- offset
             guard row >= 0, row < count else {
-                throw badValue(imageIDs, rows.lowerBound, index, "\(ids[index])", "is outside the URL range (\(base)-based, \(count) URLs)")
+                throw badValue(imageIDs, firstRow, index, "\(ids[index])", "is outside the URL range (\(base)-based, \(count) URLs)")
             }
             ids[index] = row
         }
         return ids
     }
 
-    /// The URLs of image rows `rows`, trimmed.
-    public func readURLs(rows: Range<Int>? = nil) throws -> [String] {
-        try urls.readStrings(rows: rows)
+    /// The URLs of image rows `rows`, trimmed, packed in one table.
+    public func readURLs(rows: Range<Int>? = nil) throws -> StringTable {
+        try urls.readStringTable(rows: rows)
     }
 
     /// Reads every caption, its image row and every URL, validated.
+    /// Reads every caption, its image row and every URL, validated. The image ids are read once.
     public func loadAll() throws -> EEE443Captions {
-        let base = try imageIDBase()
+        let ids = try readInt32(imageIDs, rows: 0..<imageIDs.rowCount)
+        let base = try imageIDBase(range: ids.reduce(into: (Int64.max, Int64.min)) { range, value in
+            range.0 = min(range.0, Int64(value))
+            range.1 = max(range.1, Int64(value))
+        })
         return EEE443Captions(
             split: split, vocabulary: vocabulary,
-            tokens: try readCaptionTokens(), imageRows: try readImageRows(base: base),
+            tokens: try readCaptionTokens(), imageRows: try imageRows(fromIDs: ids, base: base),
             urls: try readURLs(), imageIDBase: base)
     }
 }
