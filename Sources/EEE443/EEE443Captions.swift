@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import HDF5
 
 /// All captions of one file in memory: token rows, the image row of each, and the URLs.
@@ -37,18 +39,28 @@ public struct EEE443Captions: Sendable {
     /// The URL of caption `index`'s image.
     public func url(ofCaption index: Int) -> String { urls[Int(imageRows[index])] }
 
-    /// Decodes every caption to text.
+    /// Decodes every caption to text, splitting the captions across cores.
     /// - Complexity: O(total tokens), with one String built per caption.
     public func decodeAll() -> [String] {
+        let parts = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 10_000))
+        let results = _PartResults(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            results[part] = decode(count * part / parts..<count * (part + 1) / parts)
+        }
+        return results.values.flatMap { $0 }
+    }
+
+    /// Decodes captions `range` to text.
+    public func decode(_ range: Range<Int>) -> [String] {
         var result: [String] = []
-        result.reserveCapacity(count)
+        result.reserveCapacity(range.count)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
+        let width = EEE443File.captionWidth
         tokens.withUnsafeBufferPointer { all in
-            for index in 0..<count {
+            for index in range {
                 bytes.removeAll(keepingCapacity: true)
-                let start = index * EEE443File.captionWidth
-                vocabulary.appendDecoded(UnsafeBufferPointer(rebasing: all[start..<(start + EEE443File.captionWidth)]), to: &bytes)
+                vocabulary.appendDecoded(UnsafeBufferPointer(rebasing: all[(index * width)..<((index + 1) * width)]), to: &bytes)
                 result.append(String(decoding: bytes, as: UTF8.self))
             }
         }
@@ -60,5 +72,15 @@ public struct EEE443Captions: Sendable {
         var groups = [[Int]](repeating: [], count: urls.count)
         for (caption, image) in imageRows.enumerated() { groups[Int(image)].append(caption) }
         return groups
+    }
+}
+
+/// Per-part results of a `concurrentPerform`; each slot is written by exactly one iteration.
+final class _PartResults: @unchecked Sendable {
+    var values: [[String]]
+    init(count: Int) { values = Array(repeating: [], count: count) }
+    subscript(index: Int) -> [String] {
+        get { values[index] }
+        set { values[index] = newValue }
     }
 }

@@ -17,8 +17,10 @@ public struct Vocabulary: Sendable, Equatable {
     /// The display word of each id: `<NULL> <START> <END> <UNK>` and plain words.
     public let words: [String]
     private let idsByWord: [String: Int]
-    /// Each word's UTF-8 bytes, so that decoding builds text without per-token String work.
-    private let utf8Words: [[UInt8]]
+    /// Every word's UTF-8 bytes end to end, and where each id's bytes start and end: decoding
+    /// copies bytes from here without touching a String or an array per token.
+    @usableFromInline let wordBytes: [UInt8]
+    @usableFromInline let wordStarts: [Int]
 
     /// Builds a vocabulary whose id `i` is `memberNames[i]`.
     public init(memberNames: [String]) {
@@ -27,7 +29,14 @@ public struct Vocabulary: Sendable, Equatable {
         var ids: [String: Int] = [:]
         for (id, word) in words.enumerated() where ids[word] == nil { ids[word] = id }
         idsByWord = ids
-        utf8Words = words.map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        for word in words {
+            bytes += word.utf8
+            starts.append(bytes.count)
+        }
+        wordBytes = bytes
+        wordStarts = starts
     }
 
     /// The real 1004-word EEE443 vocabulary, as listed in `Manifests/eee443_vocab.tsv`.
@@ -78,19 +87,20 @@ public struct Vocabulary: Sendable, Equatable {
     /// Appends the decoded text of `row` to `bytes` (no separator before the first word).
     @inlinable
     public func appendDecoded<C: Collection>(_ row: C, to bytes: inout [UInt8]) where C.Element: BinaryInteger {
-        var first = true
-        for token in row {
-            let id = Int(token)
-            if id == Vocabulary.endID { break }
-            if id == Vocabulary.nullID || id == Vocabulary.startID { continue }
-            if !first { bytes.append(0x20) }
-            bytes.append(contentsOf: _utf8Word(id))
-            first = false
+        wordBytes.withUnsafeBufferPointer { table in
+            wordStarts.withUnsafeBufferPointer { starts in
+                var first = true
+                for token in row {
+                    let id = Int(token)
+                    if id == Vocabulary.endID { break }
+                    if id == Vocabulary.nullID || id == Vocabulary.startID { continue }
+                    if !first { bytes.append(0x20) }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: table[starts[id]..<starts[id + 1]]))
+                    first = false
+                }
+            }
         }
     }
-
-    @usableFromInline
-    func _utf8Word(_ id: Int) -> [UInt8] { utf8Words[id] }
 
     /// Encodes a sentence into a caption row of `width` ids (`<START>`, words, `<END>`, padding).
     /// Words outside the vocabulary become `<UNK>` and are returned; words past `width - 2` are dropped.
