@@ -26,12 +26,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: cLibraries + [
+        // Splitting work across cores, results in order.
+        .target(name: "Parallel"),
         // Typed Swift wrapper over libhdf5: files, datasets, hyperslab reads, compound types, writing.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The EEE443 file layout: vocabulary, captions, image ids, URLs.
-        .target(name: "EEE443", dependencies: ["HDF5"]),
+        .target(name: "EEE443", dependencies: ["HDF5", "Parallel"]),
         // GloVe text-format word vectors and vocabulary lookup.
-        .target(name: "GloVe", dependencies: ["EEE443"]),
+        .target(name: "GloVe", dependencies: ["EEE443", "Parallel"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.

@@ -1,6 +1,5 @@
-import Dispatch
-import Foundation
 import HDF5
+import Parallel
 
 /// All captions of one file in memory: token rows, the image row of each, and the URLs.
 public struct EEE443Captions: Sendable {
@@ -42,12 +41,8 @@ public struct EEE443Captions: Sendable {
     /// Decodes every caption to text, splitting the captions across cores.
     /// - Complexity: O(total tokens), with one String built per caption.
     public func decodeAll() -> [String] {
-        let parts = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 10_000))
-        let results = _PartResults(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            results[part] = decode(count * part / parts..<count * (part + 1) / parts)
-        }
-        return results.values.flatMap { $0 }
+        let parts = parallelParts(count: count, minimumPart: 10_000)
+        return parallelMap(parts: parts) { part in decode(count * part / parts..<count * (part + 1) / parts) }.flatMap { $0 }
     }
 
     /// Decodes captions `range` to text.
@@ -75,12 +70,3 @@ public struct EEE443Captions: Sendable {
     }
 }
 
-/// Per-part results of a `concurrentPerform`; each slot is written by exactly one iteration.
-final class _PartResults: @unchecked Sendable {
-    var values: [[String]]
-    init(count: Int) { values = Array(repeating: [], count: count) }
-    subscript(index: Int) -> [String] {
-        get { values[index] }
-        set { values[index] = newValue }
-    }
-}

@@ -1,8 +1,8 @@
 import Foundation
+import Parallel
 
 /// Parses GloVe's text format from a byte buffer, splitting the work across cores by line.
-/// Sendable because the buffer is only read, and outlives `parse()`.
-struct _GloVeParser: @unchecked Sendable {
+struct _GloVeParser {
     let path: String
     let bytes: UnsafeBufferPointer<UInt8>
 
@@ -16,7 +16,7 @@ struct _GloVeParser: @unchecked Sendable {
     func parse() throws -> WordVectors {
         guard !bytes.isEmpty else { throw GloVeError(file: path, line: nil, message: "the file is empty") }
         let dimension = try firstLineDimension()
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, bytes.count / (1 << 20)))
+        let parts = parallelParts(count: bytes.count, minimumPart: 1 << 20)
         var bounds = [0]
         for part in 1..<parts {
             var cut = max(bytes.count * part / parts, bounds[bounds.count - 1])
@@ -25,16 +25,14 @@ struct _GloVeParser: @unchecked Sendable {
         }
         bounds.append(bytes.count)
         let chunkBounds = bounds
-        let results = _ChunkResults<Chunk>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            results[part] = parseChunk(chunkBounds[part]..<chunkBounds[part + 1], dimension: dimension)
+        let chunks = parallelMap(parts: parts) { part in
+            parseChunk(chunkBounds[part]..<chunkBounds[part + 1], dimension: dimension)
         }
         var words: [String] = []
         var values: [Float] = []
-        words.reserveCapacity(results.values.reduce(0) { $0 + ($1?.words.count ?? 0) })
+        words.reserveCapacity(chunks.reduce(0) { $0 + $1.words.count })
         values.reserveCapacity(words.capacity * dimension)
-        for chunk in results.values {
-            guard let chunk else { continue }
+        for chunk in chunks {
             if let failure = chunk.failure {
                 throw GloVeError(file: path, line: lineNumber(atOffset: failure.offset), message: failure.message)
             }
@@ -102,16 +100,6 @@ struct _GloVeParser: @unchecked Sendable {
             chunk.words.append(word)
         }
         return chunk
-    }
-}
-
-/// Results written by index from `concurrentPerform`; each slot is written by one iteration only.
-final class _ChunkResults<T>: @unchecked Sendable {
-    var values: [T?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    subscript(index: Int) -> T? {
-        get { values[index] }
-        set { values[index] = newValue }
     }
 }
 

@@ -167,7 +167,15 @@ public final class HDF5Dataset: @unchecked Sendable {
                     guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &pointers) >= 0 else {
                         throw error("read strings", _hdf5StackMessage())
                     }
-                    defer { H5Dvlen_reclaim(memoryType, memorySpace, chdf5_default(), &pointers) }
+                    // Reclaim needs a real dataspace describing the buffer, not H5S_ALL.
+                    var extent = [hsize_t(count)]
+                    let reclaimSpace = H5Screate_simple(1, &extent, nil)
+                    defer {
+                        if reclaimSpace >= 0 {
+                            H5Dvlen_reclaim(memoryType, reclaimSpace, chdf5_default(), &pointers)
+                            H5Sclose(reclaimSpace)
+                        }
+                    }
                     var table = StringTable()
                     for pointer in pointers {
                         guard let pointer else { table.append(UnsafeBufferPointer(start: nil, count: 0)); continue }
