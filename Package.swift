@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "EEE443", dependencies: ["HDF5"]),
         // GloVe text-format word vectors and vocabulary lookup.
         .target(name: "GloVe", dependencies: ["EEE443"]),
+        // Float32 NHWC tensors, layers with forward/backward, Adam, parameter files; GEMMs on OpenBLAS.
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )
