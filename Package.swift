@@ -40,6 +40,8 @@ let package = Package(
         .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
+        // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
+        .executableTarget(name: "t2i-bench-tensor", dependencies: ["Tensor", "COpenBLAS"], path: "Sources/BenchTensor"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),

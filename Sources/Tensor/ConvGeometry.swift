@@ -28,8 +28,15 @@ struct ConvGeometry: Equatable {
             for r in range {
                 let n = r / (oh * ow), oy = (r / ow) % oh, ox = r % ow
                 var dst = col.base + r * k
+                let x0 = ox * stride - padding
                 for ky in 0..<kernelH {
                     let iy = oy * stride - padding + ky
+                    if iy >= 0, iy < height, x0 >= 0, x0 + kernelW <= width {
+                        // The kernel row is one contiguous run of the NHWC image.
+                        dst.update(from: img.base + ((n * height + iy) * width + x0) * c, count: kernelW * c)
+                        dst += kernelW * c
+                        continue
+                    }
                     for kx in 0..<kernelW {
                         let ix = ox * stride - padding + kx
                         if iy >= 0, iy < height, ix >= 0, ix < width {
