@@ -43,30 +43,24 @@ y = F.linear(x, w, b); gy = r32(3, 4); backward(y, gy)
 cases["linear"] = dict(x=enc(x), weight=enc(w), bias=enc(b), y=enc(y), gy=enc(gy), gx=enc(x.grad),
                        gweight=enc(w.grad), gbias=enc(b.grad))
 
-# Convolutions: (N, H, W, Cin, Cout, k, stride, padding, bias)
-for name, (n, h, wd, cin, cout, k, s, p, bias) in {
-    "conv_k3s2p1": (2, 7, 7, 3, 4, 3, 2, 1, True),
-    "conv_k4s2p1": (2, 8, 8, 3, 5, 4, 2, 1, False),
-    "conv_k4s1p0": (2, 4, 4, 6, 1, 4, 1, 0, False),
-    "conv_k1": (2, 3, 3, 5, 4, 1, 1, 0, True),
+# Convolutions: (N, H, W, Cin, Cout, k, stride, padding, bias); weights permuted to our layouts.
+CONV = (F.conv2d, lambda cin, cout, k: (cout, cin, k, k), (2, 3, 1, 0))
+CONVT = (F.conv_transpose2d, lambda cin, cout, k: (cin, cout, k, k), (0, 2, 3, 1))
+for name, (kind, (n, h, wd, cin, cout, k, s, p, bias)) in {
+    "conv_k3s2p1": (CONV, (2, 7, 7, 3, 4, 3, 2, 1, True)),
+    "conv_k4s2p1": (CONV, (2, 8, 8, 3, 5, 4, 2, 1, False)),
+    "conv_k4s1p0": (CONV, (2, 4, 4, 6, 1, 4, 1, 0, False)),
+    "conv_k1": (CONV, (2, 3, 3, 5, 4, 1, 1, 0, True)),
+    "convT_k4s2p1": (CONVT, (2, 3, 3, 4, 3, 4, 2, 1, True)),
+    "convT_k4s1p0_from1x1": (CONVT, (2, 1, 1, 6, 4, 4, 1, 0, False)),
+    "convT_k3s1p1": (CONVT, (2, 4, 4, 3, 2, 3, 1, 1, False)),
+    "convT_k1": (CONVT, (2, 3, 3, 4, 3, 1, 1, 0, True)),
 }.items():
-    x = r32(n, cin, h, wd); w = r32(cout, cin, k, k, scale=0.3); bb = r32(cout) if bias else None
-    y = F.conv2d(x, w, bb, stride=s, padding=p); gy = r32(*y.shape); backward(y, gy)
-    c = dict(stride=s, padding=p, x=enc(nhwc(x)), weight=enc(w.permute(2, 3, 1, 0)), y=enc(nhwc(y)),
-             gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(2, 3, 1, 0)))
-    if bias: c.update(bias=enc(bb), gbias=enc(bb.grad))
-    cases[name] = c
-
-for name, (n, h, wd, cin, cout, k, s, p, bias) in {
-    "convT_k4s2p1": (2, 3, 3, 4, 3, 4, 2, 1, True),
-    "convT_k4s1p0_from1x1": (2, 1, 1, 6, 4, 4, 1, 0, False),
-    "convT_k3s1p1": (2, 4, 4, 3, 2, 3, 1, 1, False),
-    "convT_k1": (2, 3, 3, 4, 3, 1, 1, 0, True),
-}.items():
-    x = r32(n, cin, h, wd); w = r32(cin, cout, k, k, scale=0.3); bb = r32(cout) if bias else None
-    y = F.conv_transpose2d(x, w, bb, stride=s, padding=p); gy = r32(*y.shape); backward(y, gy)
-    c = dict(stride=s, padding=p, x=enc(nhwc(x)), weight=enc(w.permute(0, 2, 3, 1)), y=enc(nhwc(y)),
-             gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(0, 2, 3, 1)))
+    fn, wshape, perm = kind
+    x = r32(n, cin, h, wd); w = r32(*wshape(cin, cout, k), scale=0.3); bb = r32(cout) if bias else None
+    y = fn(x, w, bb, stride=s, padding=p); gy = r32(*y.shape); backward(y, gy)
+    c = dict(stride=s, padding=p, x=enc(nhwc(x)), weight=enc(w.permute(*perm)), y=enc(nhwc(y)),
+             gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(*perm)))
     if bias: c.update(bias=enc(bb), gbias=enc(bb.grad))
     cases[name] = c
 

@@ -16,9 +16,9 @@ public final class Conv2d: Layer {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 bias: Bool = false, std: Float = 0.02, name: String = "conv",
                 generator: inout SeededGenerator) {
-        precondition(kernel > 0 && stride > 0 && padding >= 0, "bad convolution geometry")
-        weight = Parameter("\(name).weight", .normal([kernel, kernel, inChannels, outChannels], std: std, using: &generator))
-        self.bias = bias ? Parameter("\(name).bias", Tensor(zeros: [outChannels])) : nil
+        (weight, self.bias) = _convolutionParameters(name, [kernel, kernel, inChannels, outChannels], kernel: kernel,
+                                                     stride: stride, padding: padding, bias: bias, std: std,
+                                                     generator: &generator)
         self.stride = stride
         self.padding = padding
     }
@@ -89,4 +89,13 @@ func _addRowVector(_ vector: [Float], to matrix: inout [Float], rows: Int) {
             }
         }
     }
+}
+
+/// The weight (N(0, std)) and optional zero bias of a convolution whose weight has `shape`,
+/// the output channels being its last extent.
+func _convolutionParameters(_ name: String, _ shape: [Int], kernel: Int, stride: Int, padding: Int, bias: Bool,
+                            std: Float, generator: inout SeededGenerator) -> (Parameter, Parameter?) {
+    precondition(kernel > 0 && stride > 0 && padding >= 0, "bad convolution geometry for \(name)")
+    let weight = Parameter("\(name).weight", .normal(shape, std: std, using: &generator))
+    return (weight, bias ? Parameter("\(name).bias", Tensor(zeros: [shape[shape.count - 1]])) : nil)
 }

@@ -15,9 +15,9 @@ public final class ConvTranspose2d: Layer {
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
                 bias: Bool = false, std: Float = 0.02, name: String = "convT",
                 generator: inout SeededGenerator) {
-        precondition(kernel > 0 && stride > 0 && padding >= 0, "bad transposed-convolution geometry")
-        weight = Parameter("\(name).weight", .normal([inChannels, kernel, kernel, outChannels], std: std, using: &generator))
-        self.bias = bias ? Parameter("\(name).bias", Tensor(zeros: [outChannels])) : nil
+        (weight, self.bias) = _convolutionParameters(name, [inChannels, kernel, kernel, outChannels], kernel: kernel,
+                                                     stride: stride, padding: padding, bias: bias, std: std,
+                                                     generator: &generator)
         self.stride = stride
         self.padding = padding
     }

@@ -18,34 +18,34 @@ struct ReferenceTests {
 
     @Test(arguments: ["conv_k3s2p1", "conv_k4s2p1", "conv_k4s1p0", "conv_k1"])
     func conv2d(_ name: String) throws {
-        let c = try ReferenceCase(name)
-        let w = try c.tensor("weight")
-        let hasBias = c.fields["bias"] != nil
-        var gen = SeededGenerator(seed: 1)
-        let layer = Conv2d(w.shape[2], w.shape[3], kernel: w.shape[0], stride: Int(try c.number("stride")),
-                           padding: Int(try c.number("padding")), bias: hasBias, generator: &gen)
-        layer.weight.value = w
-        if hasBias { layer.bias!.value = try c.tensor("bias") }
-        expectClose(layer.forward(try c.tensor("x")), try c.tensor("y"), "\(name) y")
-        expectClose(layer.backward(try c.tensor("gy")), try c.tensor("gx"), "\(name) gx")
-        expectClose(layer.weight.grad, try c.tensor("gweight"), "\(name) gweight")
-        if hasBias { expectClose(layer.bias!.grad, try c.tensor("gbias"), "\(name) gbias") }
+        try checkConvolution(name) { w, stride, padding, bias, gen in
+            Conv2d(w.shape[2], w.shape[3], kernel: w.shape[0], stride: stride, padding: padding, bias: bias, generator: &gen)
+        }
     }
 
     @Test(arguments: ["convT_k4s2p1", "convT_k4s1p0_from1x1", "convT_k3s1p1", "convT_k1"])
     func convTranspose2d(_ name: String) throws {
+        try checkConvolution(name) { w, stride, padding, bias, gen in
+            ConvTranspose2d(w.shape[0], w.shape[3], kernel: w.shape[1], stride: stride, padding: padding, bias: bias,
+                            generator: &gen)
+        }
+    }
+
+    /// Loads the case's weight (and bias) into the layer `make` builds, then compares y, dx, dW, db.
+    private func checkConvolution(_ name: String,
+                                  _ make: (Tensor, Int, Int, Bool, inout SeededGenerator) -> any Layer) throws {
         let c = try ReferenceCase(name)
         let w = try c.tensor("weight")
         let hasBias = c.fields["bias"] != nil
         var gen = SeededGenerator(seed: 1)
-        let layer = ConvTranspose2d(w.shape[0], w.shape[3], kernel: w.shape[1], stride: Int(try c.number("stride")),
-                                    padding: Int(try c.number("padding")), bias: hasBias, generator: &gen)
-        layer.weight.value = w
-        if hasBias { layer.bias!.value = try c.tensor("bias") }
+        let layer = make(w, Int(try c.number("stride")), Int(try c.number("padding")), hasBias, &gen)
+        let (weight, bias) = (layer.parameters[0], hasBias ? layer.parameters[1] : nil)
+        weight.value = w
+        if let bias { bias.value = try c.tensor("bias") }
         expectClose(layer.forward(try c.tensor("x")), try c.tensor("y"), "\(name) y")
         expectClose(layer.backward(try c.tensor("gy")), try c.tensor("gx"), "\(name) gx")
-        expectClose(layer.weight.grad, try c.tensor("gweight"), "\(name) gweight")
-        if hasBias { expectClose(layer.bias!.grad, try c.tensor("gbias"), "\(name) gbias") }
+        expectClose(weight.grad, try c.tensor("gweight"), "\(name) gweight")
+        if let bias { expectClose(bias.grad, try c.tensor("gbias"), "\(name) gbias") }
     }
 
     @Test(arguments: ["bn_train_nhwc", "bn_train_2d", "bn_eval_nhwc"])
