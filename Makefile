@@ -8,7 +8,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps apt venv build release test bench bench-venv clean
+.PHONY: deps apt venv build release test bench bench-venv clean tensor-fixtures
 
 deps: apt venv
 
@@ -46,6 +46,10 @@ bench-venv: $(VENV)/.bench-stamp
 $(VENV)/.bench-stamp: scripts/requirements-bench.txt $(VENV)/.stamp
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r scripts/requirements-bench.txt
 	touch $@
+
+# PyTorch reference values for TensorTests (committed; tests never need torch).
+tensor-fixtures: bench-venv
+	$(PYTHON) scripts/tensor_reference.py
 
 clean:
 	rm -rf .build fixtures

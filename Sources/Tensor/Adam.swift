@@ -1,0 +1,59 @@
+/// Adam with PyTorch's update order (`torch.optim.Adam`, no weight decay, no amsgrad):
+///
+///     m = β1 m + (1 - β1) g;  v = β2 v + (1 - β2) g²
+///     p -= (lr / (1 - β1ᵗ)) * m / (√v / √(1 - β2ᵗ) + ε)
+///
+/// DCGAN training uses β1 = 0.5.
+public final class Adam {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float
+    public private(set) var step = 0
+    private var m: [[Float]], v: [[Float]]
+
+    public init(parameters: [Parameter], learningRate: Float = 2e-4, beta1: Float = 0.5, beta2: Float = 0.999,
+                epsilon: Float = 1e-8) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        m = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        v = m
+    }
+
+    /// Applies one update from the accumulated gradients (which it leaves in place).
+    /// - Complexity: O(total parameter count), parallel.
+    public func update() {
+        step += 1
+        let bc1 = 1 - Float(_powd(Double(beta1), Double(step))), bc2 = 1 - Float(_powd(Double(beta2), Double(step)))
+        let stepSize = learningRate / bc1, bc2Root = bc2.squareRoot()
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        for (i, p) in parameters.enumerated() {
+            precondition(m[i].count == p.value.count, "parameter \(p.name) changed size under Adam")
+            p.grad.data.withUnsafeBufferPointer { gp in
+                p.value.data.withUnsafeMutableBufferPointer { pp in
+                    m[i].withUnsafeMutableBufferPointer { mp in
+                        v[i].withUnsafeMutableBufferPointer { vp in
+                            let g = _SendableConstPointer(gp.baseAddress!), w = _SendablePointer(pp.baseAddress!)
+                            let mb = _SendablePointer(mp.baseAddress!), vb = _SendablePointer(vp.baseAddress!)
+                            _elementwise(gp.count) { range in
+                                for j in range {
+                                    let gj = g.base[j]
+                                    let mj = b1 * mb.base[j] + (1 - b1) * gj
+                                    let vj = b2 * vb.base[j] + (1 - b2) * gj * gj
+                                    mb.base[j] = mj
+                                    vb.base[j] = vj
+                                    w.base[j] -= stepSize * (mj / (vj.squareRoot() / bc2Root + eps))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Clears every parameter's gradient.
+    public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+}

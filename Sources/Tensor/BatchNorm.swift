@@ -1,0 +1,156 @@
+/// Batch normalisation over the last (channel) axis, with PyTorch's semantics: training
+/// normalises with the biased batch variance and updates the running variance with the
+/// unbiased one; `momentum` weights the new batch statistic.
+///
+/// Works for `[N, C]` and NHWC `[N, H, W, C]` alike: statistics are per channel over all rows.
+public final class BatchNorm: Layer {
+    public let gamma: Parameter
+    public let beta: Parameter
+    /// Running statistics, saved with the parameters but not trained.
+    public var runningMean: Tensor
+    public var runningVar: Tensor
+    public let momentum: Float, epsilon: Float
+    /// Batch statistics when true, running statistics when false.
+    public var training = true
+
+    private var normalized: [Float] = []
+    private var inverseStd: [Float] = []
+    private var inputShape: [Int] = []
+
+    public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, name: String = "bn") {
+        gamma = Parameter("\(name).weight", Tensor(zeros: [channels], value: 1))
+        beta = Parameter("\(name).bias", Tensor(zeros: [channels]))
+        runningMean = Tensor(zeros: [channels])
+        runningVar = Tensor(zeros: [channels], value: 1)
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public var parameters: [Parameter] { [gamma, beta] }
+
+    /// - Complexity: O(count), three parallel passes in training.
+    public func forward(_ input: Tensor) -> Tensor {
+        let c = gamma.value.count
+        precondition(input.columns == c, "BatchNorm expects \(c) channels, got shape \(input.shape)")
+        let rows = input.rows
+        inputShape = input.shape
+        var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
+        if training {
+            precondition(rows > 1, "BatchNorm training needs more than one value per channel")
+            let (m, v) = input.data.withUnsafeBufferPointer { _meanVariance($0.baseAddress!, rows: rows, columns: c) }
+            for j in 0..<c {
+                mean[j] = Float(m[j])
+                invStd[j] = Float(1 / (v[j] + Double(epsilon)).squareRoot())
+                let unbiased = v[j] * Double(rows) / Double(rows - 1)
+                runningMean.data[j] = (1 - momentum) * runningMean.data[j] + momentum * Float(m[j])
+                runningVar.data[j] = (1 - momentum) * runningVar.data[j] + momentum * Float(unbiased)
+            }
+        } else {
+            for j in 0..<c {
+                mean[j] = runningMean.data[j]
+                invStd[j] = 1 / (runningVar.data[j] + epsilon).squareRoot()
+            }
+        }
+        inverseStd = invStd
+        if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
+        var y = [Float](repeating: 0, count: input.count)
+        input.data.withUnsafeBufferPointer { xp in
+            normalized.withUnsafeMutableBufferPointer { np in
+                y.withUnsafeMutableBufferPointer { yp in
+                    let x = _SendableConstPointer(xp.baseAddress!), nb = _SendablePointer(np.baseAddress!)
+                    let yb = _SendablePointer(yp.baseAddress!)
+                    let (g, b) = (gamma.value.data, beta.value.data)
+                    _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                        for r in range {
+                            let o = r * c
+                            for j in 0..<c {
+                                let xh = (x.base[o + j] - mean[j]) * invStd[j]
+                                nb.base[o + j] = xh
+                                yb.base[o + j] = g[j] * xh + b[j]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: input.shape, data: y)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        let c = gamma.value.count
+        precondition(gradOutput.shape == inputShape, "BatchNorm gradient shape \(gradOutput.shape) does not match input")
+        let rows = gradOutput.rows
+        let sums = gradOutput.data.withUnsafeBufferPointer { dp in
+            normalized.withUnsafeBufferPointer { np in
+                let d = _SendableConstPointer(dp.baseAddress!), nb = _SendableConstPointer(np.baseAddress!)
+                // Columns [0, c): sum of dy; [c, 2c): sum of dy * x̂.
+                return _columnReduce(rows: rows, columns: 2 * c) { range, acc in
+                    for r in range {
+                        let o = r * c
+                        for j in 0..<c {
+                            let g = Double(d.base[o + j])
+                            acc[j] += g
+                            acc[c + j] += g * Double(nb.base[o + j])
+                        }
+                    }
+                }
+            }
+        }
+        for j in 0..<c {
+            beta.grad.data[j] += Float(sums[j])
+            gamma.grad.data[j] += Float(sums[c + j])
+        }
+        var dx = [Float](repeating: 0, count: gradOutput.count)
+        let (g, invStd) = (gamma.value.data, inverseStd)
+        let meanDy = (0..<c).map { Float(sums[$0] / Double(rows)) }
+        let meanDyXh = (0..<c).map { Float(sums[c + $0] / Double(rows)) }
+        let isTraining = training
+        gradOutput.data.withUnsafeBufferPointer { dp in
+            normalized.withUnsafeBufferPointer { np in
+                dx.withUnsafeMutableBufferPointer { xp in
+                    let d = _SendableConstPointer(dp.baseAddress!), nb = _SendableConstPointer(np.baseAddress!)
+                    let out = _SendablePointer(xp.baseAddress!)
+                    _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                        for r in range {
+                            let o = r * c
+                            for j in 0..<c {
+                                let scale = g[j] * invStd[j]
+                                if isTraining {
+                                    out.base[o + j] = scale * (d.base[o + j] - meanDy[j] - nb.base[o + j] * meanDyXh[j])
+                                } else {
+                                    out.base[o + j] = scale * d.base[o + j]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: inputShape, data: dx)
+    }
+}
+
+/// Per-column mean and biased variance (two passes, Double accumulation, deterministic chunks).
+/// - Complexity: O(rows * columns).
+func _meanVariance(_ x: UnsafePointer<Float>, rows: Int, columns c: Int) -> ([Double], [Double]) {
+    let xb = _SendableConstPointer(x)
+    let sums = _columnReduce(rows: rows, columns: c) { range, acc in
+        for r in range { for j in 0..<c { acc[j] += Double(xb.base[r * c + j]) } }
+    }
+    let mean = sums.map { $0 / Double(rows) }
+    let meanF = mean.map { Float($0) }
+    let squares = _columnReduce(rows: rows, columns: c) { range, acc in
+        for r in range {
+            for j in 0..<c {
+                let d = Double(xb.base[r * c + j] - meanF[j])
+                acc[j] += d * d
+            }
+        }
+    }
+    // Correct for the Float-rounded mean used in the second pass.
+    let variance = (0..<c).map { j -> Double in
+        let shift = mean[j] - Double(meanF[j])
+        return Swift.max(0, squares[j] / Double(rows) - shift * shift)
+    }
+    return (mean, variance)
+}

@@ -1,0 +1,101 @@
+/// A 2-D convolution over NHWC images, as im2col followed by one `cblas_sgemm`.
+///
+/// The weight is stored `[kernelH, kernelW, inChannels, outChannels]`, i.e. a `patch x out`
+/// matrix (PyTorch's `[out, in, kH, kW]` permuted by (2, 3, 1, 0)), so the product
+/// `columns[N*OH*OW, patch] x weight[patch, out]` is the NHWC output directly.
+public final class Conv2d: Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: Int, padding: Int
+    private var geometry: ConvGeometry?
+    private var input: Tensor?
+    private var columns: [Float] = []
+    private var gradColumns: [Float] = []
+
+    /// A convolution with N(0, std) weights and (if `bias`) zero bias.
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = false, std: Float = 0.02, name: String = "conv",
+                generator: inout SeededGenerator) {
+        (weight, self.bias) = _convolutionParameters(name, [kernel, kernel, inChannels, outChannels], kernel: kernel,
+                                                     stride: stride, padding: padding, bias: bias, std: std,
+                                                     generator: &generator)
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// - Parameter input: `[N, H, W, inChannels]`.
+    /// - Returns: `[N, OH, OW, outChannels]` with OH = (H + 2 padding - kernel) / stride + 1.
+    /// - Complexity: O(N * OH * OW * kernel² * in * out).
+    public func forward(_ input: Tensor) -> Tensor {
+        let w = weight.value.shape
+        precondition(input.rank == 4 && input.shape[3] == w[2], "Conv2d expects [N, H, W, \(w[2])], got \(input.shape)")
+        let g = ConvGeometry(batch: input.shape[0], height: input.shape[1], width: input.shape[2], channels: w[2],
+                             kernelH: w[0], kernelW: w[1], stride: stride, padding: padding)
+        precondition(g.outHeight > 0 && g.outWidth > 0, "Conv2d kernel larger than padded input \(input.shape)")
+        geometry = g
+        self.input = input
+        let (m, k, out) = (g.columnRows, g.patchSize, w[3])
+        var y = [Float](repeating: 0, count: m * out)
+        if g.isIdentity {
+            _matmul(input.data, weight.value.data, into: &y, m: m, n: out, k: k)
+        } else {
+            if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
+            input.data.withUnsafeBufferPointer { x in
+                columns.withUnsafeMutableBufferPointer { c in g.im2col(x.baseAddress!, c.baseAddress!) }
+            }
+            _matmul(columns, weight.value.data, into: &y, m: m, n: out, k: k)
+        }
+        if let bias { _addRowVector(bias.value.data, to: &y, rows: m) }
+        return Tensor(shape: [g.batch, g.outHeight, g.outWidth, out], data: y)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let g = geometry, let input else { preconditionFailure("Conv2d.backward before forward") }
+        let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
+        precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
+        if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
+        if g.isIdentity {
+            _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+            var dx = [Float](repeating: 0, count: m * k)
+            _matmul(gradOutput.data, weight.value.data, into: &dx, m: m, n: k, k: out, transB: true)
+            return Tensor(shape: input.shape, data: dx)
+        }
+        _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        if gradColumns.count != m * k { gradColumns = [Float](repeating: 0, count: m * k) }
+        _matmul(gradOutput.data, weight.value.data, into: &gradColumns, m: m, n: k, k: out, transB: true)
+        var dx = [Float](repeating: 0, count: g.imageCount)
+        gradColumns.withUnsafeBufferPointer { c in
+            dx.withUnsafeMutableBufferPointer { x in g.col2im(c.baseAddress!, x.baseAddress!) }
+        }
+        return Tensor(shape: input.shape, data: dx)
+    }
+}
+
+/// Adds `vector` (length = columns) to every row of the row-major matrix `matrix`.
+/// - Complexity: O(rows * columns), parallel over rows.
+func _addRowVector(_ vector: [Float], to matrix: inout [Float], rows: Int) {
+    let c = vector.count
+    precondition(matrix.count == rows * c, "row-vector add shape mismatch")
+    vector.withUnsafeBufferPointer { v in
+        matrix.withUnsafeMutableBufferPointer { mp in
+            let vb = _SendableConstPointer(v.baseAddress!), mb = _SendablePointer(mp.baseAddress!)
+            _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                for r in range {
+                    let row = mb.base + r * c
+                    for j in 0..<c { row[j] += vb.base[j] }
+                }
+            }
+        }
+    }
+}
+
+/// The weight (N(0, std)) and optional zero bias of a convolution whose weight has `shape`,
+/// the output channels being its last extent.
+func _convolutionParameters(_ name: String, _ shape: [Int], kernel: Int, stride: Int, padding: Int, bias: Bool,
+                            std: Float, generator: inout SeededGenerator) -> (Parameter, Parameter?) {
+    precondition(kernel > 0 && stride > 0 && padding >= 0, "bad convolution geometry for \(name)")
+    let weight = Parameter("\(name).weight", .normal(shape, std: std, using: &generator))
+    return (weight, bias ? Parameter("\(name).bias", Tensor(zeros: [shape[shape.count - 1]])) : nil)
+}

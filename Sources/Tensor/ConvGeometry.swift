@@ -1,0 +1,87 @@
+/// The index arithmetic shared by convolution and transposed convolution in NHWC.
+///
+/// The "image" side is the larger spatial grid (a convolution's input, a transposed
+/// convolution's output) with `channels` channels; the "column" side has one row per kernel
+/// placement (`batch * outHeight * outWidth` rows), each holding a `[kernelH, kernelW, channels]`
+/// patch. `im2col` gathers patches; `col2im` is its adjoint (adds patches back).
+struct ConvGeometry: Equatable {
+    var batch: Int
+    var height: Int, width: Int, channels: Int
+    var kernelH: Int, kernelW: Int
+    var stride: Int, padding: Int
+
+    var outHeight: Int { (height + 2 * padding - kernelH) / stride + 1 }
+    var outWidth: Int { (width + 2 * padding - kernelW) / stride + 1 }
+    var columnRows: Int { batch * outHeight * outWidth }
+    var patchSize: Int { kernelH * kernelW * channels }
+    var imageCount: Int { batch * height * width * channels }
+
+    /// True when a column matrix is the image itself (1x1 kernel, stride 1, no padding).
+    var isIdentity: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0 }
+
+    /// Writes the `columnRows x patchSize` patch matrix of `image` into `columns`.
+    /// - Complexity: O(columnRows * patchSize), parallel over rows.
+    func im2col(_ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
+        let (oh, ow, c, k) = (outHeight, outWidth, channels, patchSize)
+        let img = _SendableConstPointer(image), col = _SendablePointer(columns)
+        _parallelChunks(columnRows, chunk: _chunkSize(itemCost: k)) { range in
+            for r in range {
+                let n = r / (oh * ow), oy = (r / ow) % oh, ox = r % ow
+                var dst = col.base + r * k
+                let x0 = ox * stride - padding
+                for ky in 0..<kernelH {
+                    let iy = oy * stride - padding + ky
+                    if iy >= 0, iy < height, x0 >= 0, x0 + kernelW <= width {
+                        // The kernel row is one contiguous run of the NHWC image.
+                        dst.update(from: img.base + ((n * height + iy) * width + x0) * c, count: kernelW * c)
+                        dst += kernelW * c
+                        continue
+                    }
+                    for kx in 0..<kernelW {
+                        let ix = ox * stride - padding + kx
+                        if iy >= 0, iy < height, ix >= 0, ix < width {
+                            dst.update(from: img.base + ((n * height + iy) * width + ix) * c, count: c)
+                        } else {
+                            dst.update(repeating: 0, count: c)
+                        }
+                        dst += c
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets `image` to the sum of the patches in `columns` (the adjoint of `im2col`).
+    ///
+    /// Each image row gathers the patch entries that land on it in a fixed kernel order, so
+    /// the sums are deterministic without atomics.
+    /// - Complexity: O(columnRows * patchSize), parallel over image rows.
+    func col2im(_ columns: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
+        let (oh, ow, c, k) = (outHeight, outWidth, channels, patchSize)
+        let img = _SendablePointer(image), col = _SendableConstPointer(columns)
+        _parallelChunks(batch * height, chunk: _chunkSize(itemCost: width * c * kernelH * kernelW / (stride * stride))) { range in
+            for nr in range {
+                let n = nr / height, iy = nr % height
+                let rowBase = img.base + nr * width * c
+                rowBase.update(repeating: 0, count: width * c)
+                for ky in 0..<kernelH {
+                    let ty = iy + padding - ky
+                    guard ty >= 0, ty % stride == 0 else { continue }
+                    let oy = ty / stride
+                    guard oy < oh else { continue }
+                    for ix in 0..<width {
+                        let dst = rowBase + ix * c
+                        for kx in 0..<kernelW {
+                            let tx = ix + padding - kx
+                            guard tx >= 0, tx % stride == 0 else { continue }
+                            let ox = tx / stride
+                            guard ox < ow else { continue }
+                            let src = col.base + ((n * oh + oy) * ow + ox) * k + (ky * kernelW + kx) * c
+                            for j in 0..<c { dst[j] += src[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

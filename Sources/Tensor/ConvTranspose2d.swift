@@ -1,0 +1,74 @@
+/// A 2-D transposed convolution over NHWC images: one `cblas_sgemm` followed by col2im.
+///
+/// The weight is stored `[inChannels, kernelH, kernelW, outChannels]`, an `in x patch` matrix
+/// (PyTorch's `[in, out, kH, kW]` permuted by (0, 2, 3, 1)). Output size is
+/// `(H - 1) * stride - 2 * padding + kernel`, as PyTorch with `output_padding = 0`.
+public final class ConvTranspose2d: Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: Int, padding: Int
+    private var geometry: ConvGeometry?
+    private var input: Tensor?
+    private var columns: [Float] = []
+
+    /// A transposed convolution with N(0, std) weights and (if `bias`) zero bias.
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = false, std: Float = 0.02, name: String = "convT",
+                generator: inout SeededGenerator) {
+        (weight, self.bias) = _convolutionParameters(name, [inChannels, kernel, kernel, outChannels], kernel: kernel,
+                                                     stride: stride, padding: padding, bias: bias, std: std,
+                                                     generator: &generator)
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    /// - Parameter input: `[N, H, W, inChannels]`.
+    /// - Returns: `[N, (H-1)*stride - 2*padding + kernel, ..., outChannels]`.
+    /// - Complexity: O(N * H * W * kernel² * in * out).
+    public func forward(_ input: Tensor) -> Tensor {
+        let w = weight.value.shape
+        precondition(input.rank == 4 && input.shape[3] == w[0], "ConvTranspose2d expects [N, H, W, \(w[0])], got \(input.shape)")
+        let (n, h, wd) = (input.shape[0], input.shape[1], input.shape[2])
+        let g = ConvGeometry(batch: n, height: (h - 1) * stride - 2 * padding + w[1],
+                             width: (wd - 1) * stride - 2 * padding + w[2], channels: w[3],
+                             kernelH: w[1], kernelW: w[2], stride: stride, padding: padding)
+        precondition(g.height > 0 && g.width > 0 && g.outHeight == h && g.outWidth == wd,
+                     "ConvTranspose2d geometry does not fit input \(input.shape)")
+        geometry = g
+        self.input = input
+        let (m, k, cin) = (g.columnRows, g.patchSize, w[0])
+        var y = [Float](repeating: 0, count: g.imageCount)
+        if g.isIdentity {
+            _matmul(input.data, weight.value.data, into: &y, m: m, n: k, k: cin)
+        } else {
+            if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
+            _matmul(input.data, weight.value.data, into: &columns, m: m, n: k, k: cin)
+            columns.withUnsafeBufferPointer { c in
+                y.withUnsafeMutableBufferPointer { yp in g.col2im(c.baseAddress!, yp.baseAddress!) }
+            }
+        }
+        if let bias { _addRowVector(bias.value.data, to: &y, rows: g.imageCount / g.channels) }
+        return Tensor(shape: [n, g.height, g.width, g.channels], data: y)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let g = geometry, let input else { preconditionFailure("ConvTranspose2d.backward before forward") }
+        let (m, k, cin) = (g.columnRows, g.patchSize, weight.value.shape[0])
+        precondition(gradOutput.count == g.imageCount, "ConvTranspose2d gradient shape \(gradOutput.shape) does not match output")
+        if let bias { _addColumnSums(gradOutput.data, rows: g.imageCount / g.channels, columns: g.channels, into: &bias.grad.data) }
+        if !g.isIdentity {
+            // The forward columns are no longer needed: reuse their storage for im2col(dY).
+            if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
+            gradOutput.data.withUnsafeBufferPointer { d in
+                columns.withUnsafeMutableBufferPointer { c in g.im2col(d.baseAddress!, c.baseAddress!) }
+            }
+        }
+        let dcol = g.isIdentity ? gradOutput.data : columns
+        _matmul(input.data, dcol, into: &weight.grad.data, m: cin, n: k, k: m, transA: true, accumulate: true)
+        var dx = [Float](repeating: 0, count: m * cin)
+        _matmul(dcol, weight.value.data, into: &dx, m: m, n: cin, k: k, transB: true)
+        return Tensor(shape: input.shape, data: dx)
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Runs the GAN layer shapes in PyTorch (channels_last, float32) and sgemm in numpy, with the
+same thread count and batch as the Swift run whose JSON lines are in argv[1], and prints one
+table side by side. Timing: fastest of repeated runs after two warm-ups, as in the Swift bench."""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+swift_path, threads, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+
+def timeit(fn, budget=0.6):
+    fn(); fn()
+    samples, start = [], time.perf_counter()
+    while len(samples) < 5 or (time.perf_counter() - start < budget and len(samples) < 200):
+        t0 = time.perf_counter(); fn(); samples.append(time.perf_counter() - t0)
+    return min(samples)  # least-disturbed run on a shared machine, as in the Swift bench
+
+
+def shapes(w):
+    # (name, transposed, cin, cout, input size, kernel, stride, padding) as in Sources/BenchTensor.
+    return [
+        (f"G convT 1->4 (228->{8*w})", True, 228, 8 * w, 1, 4, 1, 0),
+        (f"G convT 4->8 ({8*w}->{4*w})", True, 8 * w, 4 * w, 4, 4, 2, 1),
+        (f"G convT 8->16 ({4*w}->{2*w})", True, 4 * w, 2 * w, 8, 4, 2, 1),
+        (f"G convT 16->32 ({2*w}->{w})", True, 2 * w, w, 16, 4, 2, 1),
+        (f"G convT 32->64 ({w}->3)", True, w, 3, 32, 4, 2, 1),
+        (f"D conv 64->32 (3->{w})", False, 3, w, 64, 4, 2, 1),
+        (f"D conv 32->16 ({w}->{2*w})", False, w, 2 * w, 32, 4, 2, 1),
+        (f"D conv 16->8 ({2*w}->{4*w})", False, 2 * w, 4 * w, 16, 4, 2, 1),
+        (f"D conv 8->4 ({4*w}->{8*w})", False, 4 * w, 8 * w, 8, 4, 2, 1),
+        (f"D conv1x1 4x4 ({8*w+128}->{8*w})", False, 8 * w + 128, 8 * w, 4, 1, 1, 0),
+        (f"D conv 4->1 ({8*w}->1)", False, 8 * w, 1, 4, 4, 1, 0),
+    ]
+
+
+ref = {}
+n = 1024
+a, b = np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32)
+ref[("sgemm 1024^3", None, "fwd")] = timeit(lambda: a @ b)
+for w in (32, 64):
+    for name, tr, cin, cout, size, k, s, p in shapes(w):
+        cls = torch.nn.ConvTranspose2d if tr else torch.nn.Conv2d
+        layer = cls(cin, cout, k, stride=s, padding=p, bias=False).to(memory_format=torch.channels_last)
+        x = torch.randn(batch, cin, size, size).to(memory_format=torch.channels_last).requires_grad_(True)
+        with torch.no_grad():
+            ref[(name, w, "fwd")] = timeit(lambda: layer(x))
+        y = layer(x)
+        gy = torch.randn_like(y)
+
+        def step():
+            x.grad = None
+            layer.weight.grad = None
+            layer(x).backward(gy)
+        ref[(name, w, "fwd+bwd")] = timeit(step)
+
+rows = [json.loads(line) for line in open(swift_path) if line.strip()]
+gemm = next(r for r in rows if r["name"].startswith("sgemm"))
+gemm_rate = gemm["flops"] / gemm["seconds"] / 1e9
+print(f"threads={threads} batch={batch} torch={torch.__version__} numpy={np.__version__} "
+      f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+print(f"{'layer':<34}{'w':>3} {'pass':<8}{'swift ms':>9}{'torch ms':>9}{'speedup':>8}{'GFLOP/s':>8}{'%sgemm':>7}  note")
+misses = 0
+for r in rows:
+    key = (r["name"], r.get("width"), r["pass"])
+    t_ref = ref[key]
+    rate = r["flops"] / r["seconds"] / 1e9
+    speed = t_ref / r["seconds"]
+    label = "numpy" if r["name"].startswith("sgemm") else "torch"
+    note = "" if speed >= 1.0 else "MISS (<1.0x)"
+    misses += speed < 1.0 and label == "torch"
+    print(f"{r['name']:<34}{r.get('width') or '':>3} {r['pass']:<8}{r['seconds']*1e3:9.3f}{t_ref*1e3:9.3f}"
+          f"{speed:7.2f}x{rate:8.1f}{100*rate/gemm_rate:6.0f}%  {note}{' (vs numpy)' if label == 'numpy' else ''}")
+print(f"sgemm reference rate {gemm_rate:.1f} GFLOP/s (OpenBLAS via Swift); layers below 1.0x PyTorch: {misses}")
