@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: cLibraries + [
         // Splitting work across cores, results in order.
@@ -34,6 +35,10 @@ let package = Package(
         .target(name: "EEE443", dependencies: ["HDF5", "Parallel"]),
         // GloVe text-format word vectors and vocabulary lookup.
         .target(name: "GloVe", dependencies: ["EEE443", "Parallel"]),
+        // Concurrent HTTP downloads on libcurl's multi interface: retries, backoff, outage pauses.
+        .target(name: "Download", dependencies: ["CCurl"]),
+        // The pipeline's progress in SQLite (GRDB, WAL): items, stage runs, pixels, shard assignments.
+        .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Float32 NHWC tensors, layers with forward/backward, Adam, parameter files; GEMMs on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
@@ -48,6 +53,7 @@ let package = Package(
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )
