@@ -32,15 +32,20 @@ let package = Package(
         .target(name: "EEE443", dependencies: ["HDF5"]),
         // GloVe text-format word vectors and vocabulary lookup.
         .target(name: "GloVe", dependencies: ["EEE443"]),
+        // CRC32C for shard checksums: SSE4.2 instruction with a slice-by-8 fallback.
+        .target(name: "CCRC32C"),
+        // The shard format: checksummed fixed-size records, writer, memory-mapped reader, verifier, export.
+        .target(name: "Shards", dependencies: ["CCRC32C", "CPNG"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )

@@ -1,0 +1,31 @@
+import Shards
+import Testing
+
+@Suite struct CRC32CTests {
+    @Test func knownVector() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8]()) == 0)
+        // RFC 3720 B.4: 32 zero bytes.
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+    }
+
+    @Test(arguments: [0, 1, 7, 8, 9, 63, 1000, 4099])
+    func hardwareAndTableAgree(length: Int) {
+        var random = SplitMix64(seed: UInt64(length))
+        let bytes = (0..<length + 3).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        bytes.withUnsafeBytes { raw in
+            for start in 0..<3 {  // unaligned starts exercise the byte-wise heads
+                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<start + length])
+                #expect(CRC32C.checksum(slice) == CRC32C.portableChecksum(slice))
+            }
+        }
+    }
+
+    @Test func continuingEqualsWhole() {
+        let bytes = Array("The quick brown fox jumps over the lazy dog".utf8)
+        let whole = CRC32C.checksum(bytes)
+        let split = CRC32C.checksum(Array(bytes[20...]), continuing: CRC32C.checksum(Array(bytes[..<20])))
+        #expect(whole == split)
+        #expect(whole == 0x2262_0404)
+    }
+}
