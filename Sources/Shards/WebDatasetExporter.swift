@@ -36,6 +36,9 @@ public enum WebDatasetExporter {
                     index += 1
                 }
                 try tar.finish()
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw error
             }
             try publish(temporary, as: directory + "/" + name, in: directory)
             written.append(directory + "/" + name)
