@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
+        .executableTarget(name: "t2i-bench-shards", dependencies: ["Shards"], path: "Sources/BenchShards"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),

@@ -91,9 +91,13 @@ extension ShardDataset {
         return order
     }
 
+    static let scale: Float = 1 / 127.5
+
     static func convert(_ source: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<Float>, count: Int) {
-        // A plain loop the optimiser vectorises; division keeps 0 -> -1 and 255 -> 1 exact.
-        for i in 0..<count { out[i] = Float(source[i]) / 127.5 - 1 }
+        // A plain loop the optimiser vectorises. Multiplying by the reciprocal (not dividing)
+        // is several times faster, stays within one ulp of pixel / 127.5 - 1, and still maps
+        // 0 -> -1 and 255 -> 1 exactly (the tests check both ends).
+        for i in 0..<count { out[i] = Float(source[i]) * scale - 1 }
     }
 }
 
@@ -105,8 +109,10 @@ extension ShardDataset {
 
     fileprivate static func convertPlanar(_ source: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Float>, channels: Int) {
         let plane = source.count / channels
-        for p in 0..<plane {
-            for c in 0..<channels { out[c * plane + p] = Float(source[p * channels + c]) / 127.5 - 1 }
+        // Channel outermost so the writes are sequential; the strided reads hit the same cache lines.
+        for c in 0..<channels {
+            let planeOut = out + c * plane
+            for p in 0..<plane { planeOut[p] = Float(source[p * channels + c]) * scale - 1 }
         }
     }
 }
