@@ -47,18 +47,19 @@ extension ShardDataset {
     public func batch(_ indices: [Int], layout pixelLayout: PixelLayout = .nhwc) throws -> ShardBatch {
         var images = [Float](repeating: 0, count: indices.count * layout.pixelCount)
         try images.withUnsafeMutableBufferPointer { try fillImages(indices, into: $0, layout: pixelLayout) }
-        var ids: [UInt64] = [], counts: [Int] = [], tokens: [UInt16] = [], means: [Float] = []
+        var ids: [UInt64] = [], counts: [Int] = []
         ids.reserveCapacity(indices.count)
-        for index in indices {
-            // The pixels were checked above; the same record's checksum need not be computed twice.
+        counts.reserveCapacity(indices.count)
+        var tokens = [UInt16](repeating: 0, count: indices.count * layout.tokenCount)
+        var means = [Float](repeating: 0, count: indices.count * layout.meanCount)
+        for (slot, index) in indices.enumerated() {
+            // fillImages checked this record's checksum; it need not be computed twice.
             let (shard, local) = location(of: index)
             let record = try shards[shard].record(local, checked: false)
             ids.append(record.imageID)
             counts.append(record.captionCount)
-            for caption in 0..<layout.maxCaptions {
-                tokens += record.tokens(caption: caption)
-                means += record.meanEncoding(caption: caption)
-            }
+            tokens.withUnsafeMutableBufferPointer { record.copyTokens(into: UnsafeMutableBufferPointer(rebasing: $0[(slot * layout.tokenCount)...])) }
+            means.withUnsafeMutableBufferPointer { record.copyMeans(into: UnsafeMutableBufferPointer(rebasing: $0[(slot * layout.meanCount)...])) }
         }
         return ShardBatch(indices: indices, imageIDs: ids, images: images, layout: pixelLayout, captionCounts: counts,
                           tokens: tokens, meanEncodings: means)

@@ -44,4 +44,22 @@ public struct ShardRecordView: @unchecked Sendable {
         let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<layout.checksumOffset]))
         return stored == computed ? nil : "checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))"
     }
+
+    /// Copies all `maxCaptions x captionLength` token ids into the front of `destination`.
+    public func copyTokens(into destination: UnsafeMutableBufferPointer<UInt16>) {
+        precondition(destination.count >= layout.tokenCount, "destination too small for \(layout.tokenCount) token ids")
+        let start = layout.tokensOffset
+        for i in 0..<layout.tokenCount {
+            destination[i] = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self))
+        }
+    }
+
+    /// Copies all `maxCaptions x embeddingDimension` mean values, widened, into the front of `destination`.
+    public func copyMeans(into destination: UnsafeMutableBufferPointer<Float>) {
+        precondition(destination.count >= layout.meanCount, "destination too small for \(layout.meanCount) values")
+        let start = layout.meansOffset
+        for i in 0..<layout.meanCount {
+            destination[i] = Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 2 * i, as: UInt16.self))))
+        }
+    }
 }
