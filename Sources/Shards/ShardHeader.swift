@@ -108,7 +108,10 @@ public struct ShardHeader: Sendable, Equatable {
 }
 
 /// A checksum as the 8 hex digits people compare by eye.
-func hex(_ value: UInt32) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+func hex(_ value: UInt32) -> String { "0x" + padded(value, width: 8, radix: 16) }
+
+/// `value` in `radix` with leading zeros to at least `width` digits.
+func padded(_ value: some BinaryInteger, width: Int, radix: Int = 10) -> String {
+    let digits = String(value, radix: radix)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

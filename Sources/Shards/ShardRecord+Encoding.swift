@@ -59,8 +59,7 @@ func jsonString(_ text: String) -> String {
         case "\r": out += "\\r"
         case "\t": out += "\\t"
         case _ where scalar.value < 0x20:
-            let digits = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            out += "\\u" + padded(scalar.value, width: 4, radix: 16)
         default: out.unicodeScalars.append(scalar)
         }
     }

@@ -18,8 +18,7 @@ public final class ShardWriter {
 
     /// `shard-00000.t2is`, `shard-00001.t2is`, ...
     public static func shardFileName(_ index: Int) -> String {
-        let digits = String(index)
-        return "shard-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".t2is"
+        "shard-" + padded(index, width: 5) + ".t2is"
     }
 
     public let directory: String

@@ -16,10 +16,7 @@ final class _TarWriter {
         func put(_ text: String, at offset: Int) {
             for (i, byte) in text.utf8.enumerated() { header[offset + i] = byte }
         }
-        func octal(_ value: Int, width: Int) -> String {
-            let digits = String(value, radix: 8)
-            return String(repeating: "0", count: width - 1 - digits.count) + digits
-        }
+        func octal(_ value: Int, width: Int) -> String { padded(value, width: width - 1, radix: 8) }
         put(name, at: 0)
         put(octal(0o644, width: 8), at: 100)   // mode
         put(octal(0, width: 8), at: 108)       // uid

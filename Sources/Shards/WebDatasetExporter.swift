@@ -17,8 +17,7 @@ public enum WebDatasetExporter {
         var written: [String] = []
         var index = 0
         for (s, shard) in dataset.shards.enumerated() {
-            let digits = String(s)
-            let name = "shard-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".tar"
+            let name = "shard-" + padded(s, width: 6) + ".tar"
             let temporary = directory + "/." + name + ".partial"
             do {
                 let tar = try _TarWriter(path: temporary)
@@ -48,7 +47,6 @@ public enum WebDatasetExporter {
 
     /// The sample key of an image: its id in nine digits.
     public static func key(_ imageID: UInt64) -> String {
-        let digits = String(imageID)
-        return String(repeating: "0", count: max(0, 9 - digits.count)) + digits
+        padded(imageID, width: 9)
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Shards
+import TestSupport
 import Testing
 
 @Suite struct CRC32CTests {
@@ -27,5 +29,18 @@ import Testing
         let split = CRC32C.checksum(Array(bytes[20...]), continuing: CRC32C.checksum(Array(bytes[..<20])))
         #expect(whole == split)
         #expect(whole == 0x2262_0404)
+    }
+}
+
+@Suite struct InputFileTests {
+    @Test func checksumOfAFile() throws {
+        let folder = try TemporaryDirectory("inputs")
+        try "123456789".write(toFile: folder.file("digits.txt"), atomically: true, encoding: .utf8)
+        let input = try ShardManifest.InputFile.checksum(path: folder.file("digits.txt"), name: "digits.txt")
+        #expect(input == ShardManifest.InputFile(path: "digits.txt", bytes: 9, crc32c: 0xE306_9283))
+        try Data().write(to: folder.url.appendingPathComponent("empty"))
+        #expect(try ShardManifest.InputFile.checksum(path: folder.file("empty")).crc32c == 0)
+        let missing = #expect(throws: ShardError.self) { try ShardManifest.InputFile.checksum(path: folder.file("nope")) }
+        #expect(missing?.description.contains("cannot open") == true)
     }
 }
