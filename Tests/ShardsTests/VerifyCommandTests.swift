@@ -50,6 +50,14 @@ import Testing
         #expect(result.stderr.contains("damaged: shard-00000.t2is: header checksum mismatch"), "\(result.stderr)")
     }
 
+    @Test func damagedEmbeddingTableIsNamed() throws {
+        let folder = try folder()
+        try flipByte(in: folder.file("embeddings.f16"), at: 41)
+        let result = try runT2I(["verify", folder.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("damaged: embeddings.f16: checksum mismatch"), "\(result.stderr)")
+    }
+
     @Test func truncatedShardIsNamed() throws {
         let folder = try folder()
         let path = folder.file("shard-00001.t2is")
