@@ -40,14 +40,15 @@ let records = (0..<min(imageCount, 512)).map { i -> ShardRecord in
 
 var writeTime = 0.0
 try writeTime = seconds {
-    let writer = try ShardWriter(directory: folder, layout: layout, vocabulary: vocabulary, embeddings: embeddings)
+    let writer = try ShardWriter(directory: folder, layout: layout, vocabulary: vocabulary, embeddings: embeddings,
+                                 configuration: ["bench": "shards"])
     for i in 0..<imageCount {
         var record = records[i % records.count]
         record.imageID = UInt64(i * 5)
         record.metadata = ["url": String(format: "http://images.cocodataset.org/train2014/COCO_train2014_%012d.jpg", i * 5)]
         try writer.add(record)
     }
-    try writer.finish(split: "train", configuration: ["bench": "shards"], encoders: [.init(name: "synthetic")])
+    try writer.finish(split: "train", encoders: [.init(name: "synthetic")])
 }
 let files = try FileManager.default.contentsOfDirectory(atPath: folder)
 let totalBytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: folder + "/" + $1)[.size] as? Int) ?? 0) }

@@ -96,8 +96,13 @@ public struct ShardManifest: Codable, Sendable, Equatable {
 
     /// CRC32C of "key=value\n" lines sorted by key.
     public static func configurationChecksum(_ configuration: [String: String]) -> UInt32 {
-        let text = configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
-        return CRC32C.checksum(Array(text.utf8))
+        CRC32C.checksum(Array(configurationLines(configuration).utf8))
+    }
+
+    /// "key=value\n" lines sorted by the keys' UTF-8 bytes.
+    static func configurationLines(_ configuration: [String: String]) -> String {
+        configuration.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            .map { "\($0.key)=\($0.value)\n" }.joined()
     }
 
     /// CRC32C of the words, each followed by "\n".

@@ -11,7 +11,10 @@ import Foundation
 ///
 /// Crash safety: every file is written under a hidden temporary name, synced and renamed; the
 /// writer deletes any old manifest before touching anything else and writes the new one last,
-/// so a folder a reader accepts is always a finished one. Not Sendable: one task owns it.
+/// so a folder a reader accepts is always a finished one. With `resume`, a run interrupted by a
+/// crash keeps the full shards it had finished, provided it was asked to do exactly the same
+/// thing (same layout, shard size, plan, vocabulary, embeddings and configuration).
+/// Not Sendable: one task owns it.
 public final class ShardWriter {
     public static let defaultRecordsPerShard = 4096
     public static let embeddingsFileName = "embeddings.f16"
@@ -24,26 +27,34 @@ public final class ShardWriter {
     public let directory: String
     public let layout: ShardLayout
     public let recordsPerShard: Int
-    private let vocabulary: [String]
-    private let embeddings: [Float]
-    private let specialTokens: ShardManifest.SpecialTokens
-    private let plan: [UInt64]?
-    private var planPosition = 0
+    let vocabulary: [String]
+    let embeddings: [Float]
+    let specialTokens: ShardManifest.SpecialTokens
+    let configuration: [String: String]
+    let plan: [UInt64]?
+    var planPosition = 0
     private var pending: [UInt64: (record: [UInt8], metadata: [UInt8])?] = [:]
-    private var lastWritten: UInt64?
+    var lastWritten: UInt64?
     private var current: _ShardFileWriter?
-    private var finished: [ShardManifest.Shard] = []
+    var finished: [ShardManifest.Shard] = []
+    /// After a resume, the last image id already in a kept shard: adding or skipping this id or
+    /// any smaller one is ignored, so the pipeline may replay its work from the start (or ask
+    /// here and save the downloads).
+    public internal(set) var resumedThrough: UInt64?
 
-    /// Prepares `directory` for a new set of shards, removing a previous run's manifest and shards.
+    /// Prepares `directory`, removing a previous run's manifest and (unless resuming) its shards.
     /// - Parameters:
     ///   - vocabulary: the word of each token id; token ids in records must be below its count.
     ///   - embeddings: `vocabulary.count x layout.embeddingDimension` word vectors, row-major; stored
     ///     as float16 so readers can rebuild each caption's concatenated encoding from its token ids.
+    ///   - configuration: the pipeline's settings, flattened to strings, for the manifest.
     ///   - plannedImageIDs: every id that will be added or skipped, strictly ascending, or nil.
+    ///   - resume: keep the full shards of an interrupted run with the same inputs; see `resumedThrough`.
     /// - Throws: `ShardError` when the folder cannot be prepared.
     public init(directory: String, layout: ShardLayout = ShardLayout(), vocabulary: [String], embeddings: [Float],
-                specialTokens: ShardManifest.SpecialTokens = .init(), recordsPerShard: Int = ShardWriter.defaultRecordsPerShard,
-                plannedImageIDs: [UInt64]? = nil) throws {
+                specialTokens: ShardManifest.SpecialTokens = .init(), configuration: [String: String] = [:],
+                recordsPerShard: Int = ShardWriter.defaultRecordsPerShard, plannedImageIDs: [UInt64]? = nil,
+                resume: Bool = false) throws {
         precondition(recordsPerShard > 0, "a shard holds at least one record")
         precondition(embeddings.count == vocabulary.count * layout.embeddingDimension,
                      "embeddings must be vocabulary.count x embeddingDimension")
@@ -56,8 +67,9 @@ public final class ShardWriter {
         self.vocabulary = vocabulary
         self.embeddings = embeddings
         self.specialTokens = specialTokens
+        self.configuration = configuration
         self.plan = plannedImageIDs
-        try Self.clear(directory)
+        try prepareDirectory(resume: resume)
     }
 
     /// Adds one image. With a plan, it may come in any order; without, ids must ascend.
@@ -79,12 +91,11 @@ public final class ShardWriter {
     /// - Parameters:
     ///   - split: which part of the data this folder holds ("train", "test").
     ///   - inputs: the files the pipeline read, with their checksums (see `InputFile.checksum`).
-    ///   - configuration: the pipeline's settings, flattened to strings.
     ///   - encoders: the encoders that made the captions' encodings.
     /// - Returns: the manifest as written.
     /// - Throws: `ShardError` when planned ids are still outstanding or a write fails.
     @discardableResult
-    public func finish(split: String, inputs: [ShardManifest.InputFile] = [], configuration: [String: String] = [:],
+    public func finish(split: String, inputs: [ShardManifest.InputFile] = [],
                        encoders: [ShardManifest.Encoder] = []) throws -> ShardManifest {
         if let plan, planPosition < plan.count {
             throw ShardError(file: directory, "image \(plan[planPosition]) was planned but never added or skipped")
@@ -109,10 +120,12 @@ public final class ShardWriter {
         let json: Data
         do { json = try encoder.encode(manifest) } catch { throw ShardError(file: ShardManifest.fileName, "cannot encode: \(error)") }
         try writeAtomically(Array(json) + [10], name: ShardManifest.fileName, in: directory)
+        try removeRunState()
         return manifest
     }
 
     private func accept(_ imageID: UInt64, _ entry: (record: [UInt8], metadata: [UInt8])?) throws {
+        if let resumedThrough, imageID <= resumedThrough { return }
         guard let plan else {
             if let lastWritten, imageID <= lastWritten {
                 throw ShardError(file: directory, "image \(imageID) arrived after image \(lastWritten); without a plan ids must ascend")
@@ -121,10 +134,8 @@ public final class ShardWriter {
             lastWritten = imageID
             return
         }
+        guard plan.sortedContains(imageID) else { throw ShardError(file: directory, "image \(imageID) is not in the plan") }
         let slot = plan.partitioningIndex { $0 >= imageID }
-        guard slot < plan.count, plan[slot] == imageID else {
-            throw ShardError(file: directory, "image \(imageID) is not in the plan")
-        }
         guard slot >= planPosition, pending.index(forKey: imageID) == nil else {
             throw ShardError(file: directory, "image \(imageID) was added or skipped twice")
         }
@@ -145,26 +156,6 @@ public final class ShardWriter {
         }
     }
 
-    /// Removes the old manifest first (so no reader trusts the folder while it changes), then
-    /// old shards, side files and leftovers of a crashed run.
-    private static func clear(_ directory: String) throws {
-        let files = FileManager.default
-        do { try files.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw ShardError(file: directory, "cannot create folder: \(error.localizedDescription)")
-        }
-        let manifest = directory + "/" + ShardManifest.fileName
-        if files.fileExists(atPath: manifest) {
-            do { try files.removeItem(atPath: manifest) } catch { throw ShardError(file: manifest, "cannot remove: \(error.localizedDescription)") }
-            try syncDirectory(directory)
-        }
-        let names = (try? files.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where isShardFileName(name) || name == embeddingsFileName || name.hasSuffix(".partial") {
-            do { try files.removeItem(atPath: directory + "/" + name) } catch {
-                throw ShardError(file: directory + "/" + name, "cannot remove: \(error.localizedDescription)")
-            }
-        }
-    }
-
     static func isShardFileName(_ name: String) -> Bool { name.hasPrefix("shard-") && name.hasSuffix(".t2is") }
 }
 
@@ -180,5 +171,12 @@ extension Collection {
             if predicate(self[middle]) { count = half } else { low = index(after: middle); count -= half + 1 }
         }
         return low
+    }
+
+    /// Whether an ascending collection holds `value`.
+    /// - Complexity: O(log n) for random-access collections.
+    func sortedContains(_ value: Element) -> Bool where Element: Comparable {
+        let slot = partitioningIndex { $0 >= value }
+        return slot != endIndex && self[slot] == value
     }
 }

@@ -69,14 +69,12 @@ import Testing
         try synthetic.write(written, to: ordered.path, recordsPerShard: 3)
 
         let plan: [UInt64] = Array(1...16)
-        let writer = try ShardWriter(directory: shuffled.path, layout: synthetic.layout, vocabulary: synthetic.vocabulary,
-                                     embeddings: synthetic.embeddings, recordsPerShard: 3, plannedImageIDs: plan)
+        let writer = try synthetic.writer(shuffled.path, recordsPerShard: 3, plan: plan)
         var random = SplitMix64(seed: 99)
         for id in plan.shuffled(using: &random) {
             if written.contains(id) { try writer.add(synthetic.record(id)) } else { try writer.skip(imageID: id) }
         }
-        try writer.finish(split: "train", inputs: [.init(path: "captions.h5", bytes: 10, crc32c: 1)],
-                          configuration: ["imageSize": "6", "seed": "1"], encoders: [.init(name: "glove.6B.50d", details: ["tokens": "15"])])
+        try synthetic.finish(writer)
         let names = try FileManager.default.contentsOfDirectory(atPath: ordered.path).sorted()
         #expect(names == ["embeddings.f16", "manifest.json", "shard-00000.t2is", "shard-00001.t2is", "shard-00002.t2is"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: shuffled.path).sorted() == names)
@@ -124,7 +122,7 @@ import Testing
         let error = #expect(throws: ShardError.self) { try ShardDataset(directory: folder.path) }
         #expect(error?.description.contains("manifest.json: is missing") == true)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == [".shard-00001.t2is.partial", "shard-00000.t2is"])
+        #expect(names == [".shard-00001.t2is.partial", ".writer-run", "shard-00000.t2is"])
         #expect(throws: ShardError.self) { try ShardFile(path: folder.file(".shard-00001.t2is.partial")) }
         #expect(ShardVerifier.verify(directory: folder.path).isClean == false)
     }

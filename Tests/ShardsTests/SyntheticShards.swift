@@ -36,12 +36,23 @@ struct SyntheticShards {
     /// Writes records for `ids` (ascending) to `directory` and finishes the folder.
     @discardableResult
     func write(_ ids: [UInt64], to directory: String, recordsPerShard: Int) throws -> ShardManifest {
-        let writer = try ShardWriter(directory: directory, layout: layout, vocabulary: vocabulary, embeddings: embeddings,
-                                     recordsPerShard: recordsPerShard)
+        let writer = try writer(directory, recordsPerShard: recordsPerShard)
         for id in ids { try writer.add(record(id)) }
-        return try writer.finish(split: "train", inputs: [.init(path: "captions.h5", bytes: 10, crc32c: 1)],
-                                 configuration: ["imageSize": "\(layout.imageHeight)", "seed": "1"],
-                                 encoders: [.init(name: "glove.6B.50d", details: ["tokens": "15"])])
+        return try finish(writer)
+    }
+
+    /// A writer for this data with the configuration every test folder uses.
+    func writer(_ directory: String, recordsPerShard: Int, plan: [UInt64]? = nil, resume: Bool = false,
+                configuration: [String: String]? = nil) throws -> ShardWriter {
+        try ShardWriter(directory: directory, layout: layout, vocabulary: vocabulary, embeddings: embeddings,
+                        configuration: configuration ?? ["imageSize": "\(layout.imageHeight)", "seed": "1"],
+                        recordsPerShard: recordsPerShard, plannedImageIDs: plan, resume: resume)
+    }
+
+    @discardableResult
+    func finish(_ writer: ShardWriter) throws -> ShardManifest {
+        try writer.finish(split: "train", inputs: [.init(path: "captions.h5", bytes: 10, crc32c: 1)],
+                          encoders: [.init(name: "glove.6B.50d", details: ["tokens": "15"])])
     }
 
     static let small = ShardLayout(imageHeight: 6, imageWidth: 5, channels: 3, maxCaptions: 3, captionLength: 9,
