@@ -110,6 +110,16 @@ extension ShardDataset {
 
     fileprivate static func convertPlanar(_ source: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Float>, channels: Int) {
         let plane = source.count / channels
+        if channels == 3, let pixels = source.baseAddress {
+            // RGB, the common case: one sequential pass over the pixels feeding three plane streams.
+            let red = out, green = out + plane, blue = out + 2 * plane
+            for p in 0..<plane {
+                red[p] = Float(pixels[3 * p]) * scale - 1
+                green[p] = Float(pixels[3 * p + 1]) * scale - 1
+                blue[p] = Float(pixels[3 * p + 2]) * scale - 1
+            }
+            return
+        }
         // Channel outermost so the writes are sequential; the strided reads hit the same cache lines.
         for c in 0..<channels {
             let planeOut = out + c * plane

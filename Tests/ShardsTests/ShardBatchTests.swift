@@ -34,12 +34,18 @@ import Testing
         #expect(batch.meanEncodings.count == 3 * layout.meanCount)
     }
 
-    @Test func nchwIsThePlanarTranspose() throws {
+    /// RGB takes a special path; other channel counts the general one.
+    @Test(arguments: [3, 1, 4])
+    func nchwIsThePlanarTranspose(channels: Int) throws {
+        let layout = ShardLayout(imageHeight: 6, imageWidth: 5, channels: channels, maxCaptions: 3, captionLength: 9,
+                                 encoderTokens: 7, embeddingDimension: 4)
+        let synthetic = SyntheticShards(layout: layout)
         let folder = try TemporaryDirectory("shards")
-        let dataset = try dataset(folder)
+        try synthetic.write([1, 2, 3], to: folder.path, recordsPerShard: 2)
+        let dataset = try ShardDataset(directory: folder.path)
         let nhwc = try dataset.batch([1, 2]).images
         let nchw = try dataset.batch([1, 2], layout: .nchw).images
-        let layout = synthetic.layout
+        #expect(nhwc.count == 2 * layout.pixelCount && nchw.count == nhwc.count)
         let plane = layout.imageHeight * layout.imageWidth
         for b in 0..<2 {
             for p in 0..<plane {
