@@ -13,6 +13,14 @@ import Testing
         return folder
     }
 
+    /// Runs `t2i verify` and expects exit status 1 and a `damaged:` line containing `message`.
+    func expectDamage(_ folder: TemporaryDirectory, _ message: String,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try runT2I(["verify", folder.path])
+        #expect(result.status == 1, sourceLocation: sourceLocation)
+        #expect(result.stderr.contains("damaged: " + message), "\(result.stderr)", sourceLocation: sourceLocation)
+    }
+
     @Test func cleanFolderPasses() throws {
         let folder = try folder()
         let result = try runT2I(["verify", folder.path])
@@ -37,25 +45,19 @@ import Testing
         let path = folder.file("shard-00002.t2is")
         let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         try flipByte(in: path, at: size - 3)  // inside the last record's metadata
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: shard-00002.t2is record 1: side-table entry checksum mismatch"), "\(result.stderr)")
+        try expectDamage(folder, "shard-00002.t2is record 1: side-table entry checksum mismatch")
     }
 
     @Test func damagedHeaderIsNamed() throws {
         let folder = try folder()
         try flipByte(in: folder.file("shard-00000.t2is"), at: 16)
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: shard-00000.t2is: header checksum mismatch"), "\(result.stderr)")
+        try expectDamage(folder, "shard-00000.t2is: header checksum mismatch")
     }
 
     @Test func damagedEmbeddingTableIsNamed() throws {
         let folder = try folder()
         try flipByte(in: folder.file("embeddings.f16"), at: 41)
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: embeddings.f16: checksum mismatch"), "\(result.stderr)")
+        try expectDamage(folder, "embeddings.f16: checksum mismatch")
     }
 
     @Test func truncatedShardIsNamed() throws {
@@ -73,17 +75,13 @@ import Testing
     @Test func deletedShardIsNamed() throws {
         let folder = try folder()
         try FileManager.default.removeItem(atPath: folder.file("shard-00002.t2is"))
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: shard-00002.t2is: is listed in manifest.json but missing"), "\(result.stderr)")
+        try expectDamage(folder, "shard-00002.t2is: is listed in manifest.json but missing")
     }
 
     @Test func strayShardIsNamed() throws {
         let folder = try folder()
         try FileManager.default.copyItem(atPath: folder.file("shard-00000.t2is"), toPath: folder.file("shard-00007.t2is"))
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: shard-00007.t2is: is not listed in manifest.json"), "\(result.stderr)")
+        try expectDamage(folder, "shard-00007.t2is: is not listed in manifest.json")
     }
 
     /// Edits a person might make to manifest.json, and the line that must catch each.
@@ -104,16 +102,12 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(from), "the manifest no longer contains \(from)")
         try text.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: " + message), "\(result.stderr)")
+        try expectDamage(folder, message)
     }
 
     @Test func missingManifestIsNamed() throws {
         let folder = try folder()
         try FileManager.default.removeItem(atPath: folder.file("manifest.json"))
-        let result = try runT2I(["verify", folder.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("damaged: manifest.json: is missing"), "\(result.stderr)")
+        try expectDamage(folder, "manifest.json: is missing")
     }
 }
