@@ -41,19 +41,25 @@ let package = Package(
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Float32 NHWC tensors, layers with forward/backward, Adam, parameter files; GEMMs on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        // CRC32C for shard checksums: SSE4.2 instruction with a slice-by-8 fallback.
+        .target(name: "CCRC32C"),
+        // The shard format: checksummed fixed-size records, writer, memory-mapped reader, verifier, export.
+        .target(name: "Shards", dependencies: ["CCRC32C", "CPNG"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
         .executableTarget(name: "t2i-bench-tensor", dependencies: ["Tensor", "COpenBLAS"], path: "Sources/BenchTensor"),
+        .executableTarget(name: "t2i-bench-shards", dependencies: ["Shards"], path: "Sources/BenchShards"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )
