@@ -14,6 +14,7 @@ let cLibraries: [Target] = [
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1"].map { .product(name: $0, package: "swift-nio") }
 
 let package = Package(
     name: "t2i",
@@ -24,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: cLibraries + [
         // Typed Swift wrapper over libhdf5: files, datasets, hyperslab reads, compound types, writing.
@@ -32,16 +34,24 @@ let package = Package(
         .target(name: "EEE443", dependencies: ["HDF5"]),
         // GloVe text-format word vectors and vocabulary lookup.
         .target(name: "GloVe", dependencies: ["EEE443"]),
+        // libpng's setjmp-based write API behind plain status codes (interlaced, palette, 16-bit PNGs for the demo host).
+        .target(name: "CDemoPNG", dependencies: ["CPNG"]),
+        // The demo dataset: deterministic scenes, captions, images and vectors in the real EEE443 layout.
+        .target(name: "DemoData", dependencies: ["EEE443", "HDF5", "CTurboJPEG", "CDemoPNG"]),
+        // The loopback image host serving the demo files with a documented fault mix.
+        .target(name: "DemoHost", dependencies: ["DemoData"] + nio),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "DemoData", "DemoHost", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "TestSupport"]),
+        .testTarget(name: "DemoHostTests", dependencies: ["DemoHost", "DemoData", "t2i", "TestSupport"]),
     ]
 )
 
