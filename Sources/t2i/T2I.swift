@@ -9,6 +9,7 @@ struct T2I: AsyncParsableCommand {
         subcommands: [
             Inspect.self,
             DemoDataCommand.self,
+            ServeDemo.self,
         ]
     )
 }
