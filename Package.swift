@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
-        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "HDF5", "TestSupport"]),
         .testTarget(name: "DemoHostTests", dependencies: ["DemoHost", "DemoData", "t2i", "TestSupport"]),
     ]
 )

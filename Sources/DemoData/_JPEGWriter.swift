@@ -28,6 +28,13 @@ final class _JPEGWriter {
     /// Compresses `image` at `quality` (1-100).
     /// - Throws: `DemoDataError` carrying TurboJPEG's message.
     func encode(_ image: _RGBImage, quality: Int, kind: Kind, progressive: Bool = false) throws -> [UInt8] {
+        // TurboJPEG 2.1 leaves progressive-mode settings (optimised Huffman tables) in the handle,
+        // which would make later images depend on which came before: use a fresh handle here.
+        if progressive { return try _JPEGWriter().compress(image, quality: quality, kind: kind, progressive: true) }
+        return try compress(image, quality: quality, kind: kind, progressive: false)
+    }
+
+    private func compress(_ image: _RGBImage, quality: Int, kind: Kind, progressive: Bool) throws -> [UInt8] {
         var flags: Int32 = TJFLAG_ACCURATEDCT
         if progressive { flags |= TJFLAG_PROGRESSIVE }
         let subsampling: Int32
