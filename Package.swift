@@ -14,6 +14,7 @@ let cLibraries: [Target] = [
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = ["NIOCore", "NIOPosix", "NIOHTTP1", "NIOConcurrencyHelpers"].map { .product(name: $0, package: "swift-nio") }
 
 let package = Package(
     name: "t2i",
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: cLibraries + [
         // Splitting work across cores, results in order.
@@ -47,8 +49,14 @@ let package = Package(
         .target(name: "Shards", dependencies: ["CCRC32C", "CPNG"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // libpng's setjmp-based write API behind plain status codes (interlaced, palette, 16-bit PNGs for the demo host).
+        .target(name: "CDemoPNG", dependencies: ["CPNG"]),
+        // The demo dataset: deterministic scenes, captions, images and vectors in the real EEE443 layout.
+        .target(name: "DemoData", dependencies: ["EEE443", "HDF5", "CTurboJPEG", "CDemoPNG"]),
+        // The loopback image host serving the demo files with a documented fault mix.
+        .target(name: "DemoHost", dependencies: ["DemoData"] + nio),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", "DemoData", "DemoHost", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
@@ -61,6 +69,8 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "HDF5", "TestSupport"]),
+        .testTarget(name: "DemoHostTests", dependencies: ["DemoHost", "DemoData", "t2i", "TestSupport"]),
     ]
 )
 

@@ -10,6 +10,8 @@ struct T2I: AsyncParsableCommand {
             Inspect.self,
             Verify.self,
             Export.self,
+            DemoDataCommand.self,
+            ServeDemo.self,
         ]
     )
 }
