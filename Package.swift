@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DownloadTests", dependencies: ["Download", "DemoData", "DemoHost", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),

@@ -81,6 +81,10 @@ public final class Downloader {
                 statistics.interrupted = true
                 break
             }
+            if let started = outageStarted, Double(now() - started) / 1e9 > maxOutageSeconds {
+                statistics.interrupted = true  // the rest stays pending for the next run
+                break
+            }
             let time = now()
             // Start transfers: retries that are due first, then new URLs; one probe during an outage.
             let paused = time < pausedUntil || (outageStarted != nil && probing)
@@ -138,21 +142,21 @@ public final class Downloader {
                         pausedUntil = 0
                     }
                 }
+                let wasProbe = probing
                 probing = false
                 if case .connect = failure, outageStarted != nil || consecutiveConnectFailures >= options.outageThreshold {
                     // An outage: this URL is not at fault. Put it back without spending an attempt.
+                    // The pause starts once, and grows only when a probe fails.
                     if outageStarted == nil {
                         outageStarted = now()
                         statistics.outagePauses += 1
+                        pausedUntil = now() + UInt64(outageBackoff * 1e9)
+                    } else if wasProbe {
+                        outageBackoff = min(outageBackoff * 2, 60)
+                        pausedUntil = now() + UInt64(outageBackoff * 1e9)
                     }
                     transfer.attempts -= 1
-                    pausedUntil = now() + UInt64(outageBackoff * 1e9)
-                    outageBackoff = min(outageBackoff * 2, 60)
                     retryQueue.insert((0, transfer), at: 0)
-                    if let started = outageStarted, Double(now() - started) / 1e9 > maxOutageSeconds {
-                        statistics.interrupted = true
-                        return statistics
-                    }
                     continue
                 }
                 guard let failure else {
