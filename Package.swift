@@ -32,15 +32,23 @@ let package = Package(
         .target(name: "EEE443", dependencies: ["HDF5"]),
         // GloVe text-format word vectors and vocabulary lookup.
         .target(name: "GloVe", dependencies: ["EEE443"]),
+        // libpng decode/encode with its setjmp/longjmp kept in C; Swift sees a status and a message.
+        .target(name: "CPNGDecode", dependencies: ["CPNG"]),
+        // Image bytes -> 64x64 RGB or a rejection with a reason: JPEG (DCT scaling) and PNG decode,
+        // area resize, corrupt/grayscale/size/placeholder filters, PNG and JPEG encoders.
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNGDecode"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
+        // Imaging benchmark: decode + filter + resize throughput per size bucket (scripts/bench/40-imaging.sh).
+        .executableTarget(name: "t2i-bench-imaging", dependencies: ["Imaging"], path: "Sources/BenchImaging"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "t2i"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )
