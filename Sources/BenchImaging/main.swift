@@ -1,1 +1,49 @@
+// t2i-bench-imaging BENCH_DIR [REPEATS]: decode + filter + resize throughput of ImageProcessor on one
+// thread, per size bucket (one sub-folder of JPEGs per bucket, as scripts/imaging_corpus.py --bench
+// writes them). Prints one line per bucket: bucket, images, best microseconds per image, images per
+// second, mean pixel bytes allocated per decode, and the full-size RGB bytes a non-scaling decoder needs.
+import Foundation
 import Imaging
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: t2i-bench-imaging BENCH_DIR [REPEATS]\n".utf8))
+    exit(2)
+}
+let root = URL(fileURLWithPath: arguments[1])
+let repeats = arguments.count > 2 ? max(1, Int(arguments[2]) ?? 3) : 3
+let processor = ImageProcessor()
+
+let buckets = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted {
+    let area: (String) -> Int = { $0.split(separator: "x").compactMap { Int($0) }.reduce(1, *) }
+    return area($0) < area($1)
+}) ?? []
+guard !buckets.isEmpty else {
+    FileHandle.standardError.write(Data("no bucket folders in \(root.path)\n".utf8))
+    exit(1)
+}
+print("bucket\timages\tus_per_image\timages_per_s\tdecode_bytes\tfull_rgb_bytes\taccepted")
+for bucket in buckets {
+    let folder = root.appendingPathComponent(bucket)
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jpg") }.sorted()
+    let files = names.compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path) }.map { [UInt8]($0) }
+    guard !files.isEmpty else { continue }
+    var best = Double.infinity
+    var decodedBytes = 0, fullBytes = 0, accepted = 0
+    for _ in 0..<repeats {
+        decodedBytes = 0; fullBytes = 0; accepted = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for file in files {
+            let decision = processor.process(file)
+            decodedBytes += decision.info.decodedBytes
+            fullBytes += decision.info.width * decision.info.height * 3
+            if decision.image != nil { accepted += 1 }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3
+        best = min(best, elapsed / Double(files.count))
+    }
+    print("\(bucket)\t\(files.count)\t\(String(format: "%.1f", best))\t\(String(format: "%.0f", 1e6 / best))\t\(decodedBytes / files.count)\t\(fullBytes / files.count)\t\(accepted)")
+}
+var usage = rusage()
+getrusage(RUSAGE_SELF.rawValue, &usage)
+print("peak_rss_kib\t\(usage.ru_maxrss)")
