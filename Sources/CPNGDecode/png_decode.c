@@ -59,24 +59,32 @@ static void fill_header(png_structp png, png_infop info, t2i_png_header *header)
     header->interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
 }
 
-int t2i_png_read_header(const uint8_t *data, size_t size, t2i_png_header *header) {
-    reader_state state;
-    if (begin(data, size, &state, header) != T2I_PNG_OK) return T2I_PNG_ERROR;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_error, on_warning);
-    if (!png) { copy_message(header->message, sizeof(header->message), "out of memory"); return T2I_PNG_ERROR; }
-    png_infop info = png_create_info_struct(png);
-    if (!info) {
-        png_destroy_read_struct(&png, NULL, NULL);
+/// Creates the read and info structs over `data`; nothing here can longjmp.
+static int create_reader(const uint8_t *data, size_t size, reader_state *state, t2i_png_header *header,
+                         png_structp *png, png_infop *info) {
+    if (begin(data, size, state, header) != T2I_PNG_OK) return T2I_PNG_ERROR;
+    *png = png_create_read_struct(PNG_LIBPNG_VER_STRING, state, on_error, on_warning);
+    *info = *png ? png_create_info_struct(*png) : NULL;
+    if (!*info) {
+        png_destroy_read_struct(png, NULL, NULL);
         copy_message(header->message, sizeof(header->message), "out of memory");
         return T2I_PNG_ERROR;
     }
+    png_set_read_fn(*png, state, read_bytes);
+    // The caller enforces its own pixel limit from the header; lift libpng's so it reports the size.
+    png_set_user_limits(*png, 0x7fffffff, 0x7fffffff);
+    return T2I_PNG_OK;
+}
+
+int t2i_png_read_header(const uint8_t *data, size_t size, t2i_png_header *header) {
+    reader_state state;
+    png_structp png;
+    png_infop info;
+    if (create_reader(data, size, &state, header, &png, &info) != T2I_PNG_OK) return T2I_PNG_ERROR;
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_read_struct(&png, &info, NULL);
         return T2I_PNG_ERROR;
     }
-    png_set_read_fn(png, &state, read_bytes);
-    // The caller enforces its own pixel limit from these figures; lift libpng's so it reports them.
-    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_read_info(png, info);
     fill_header(png, info, header);
     png_destroy_read_struct(&png, &info, NULL);
@@ -86,23 +94,15 @@ int t2i_png_read_header(const uint8_t *data, size_t size, t2i_png_header *header
 int t2i_png_decode_rgb(const uint8_t *data, size_t size, uint8_t *rgb, size_t capacity,
                        t2i_png_header *header) {
     reader_state state;
-    if (begin(data, size, &state, header) != T2I_PNG_OK) return T2I_PNG_ERROR;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_error, on_warning);
-    if (!png) { copy_message(header->message, sizeof(header->message), "out of memory"); return T2I_PNG_ERROR; }
-    png_infop info = png_create_info_struct(png);
-    if (!info) {
-        png_destroy_read_struct(&png, NULL, NULL);
-        copy_message(header->message, sizeof(header->message), "out of memory");
-        return T2I_PNG_ERROR;
-    }
+    png_structp png;
+    png_infop info;
+    if (create_reader(data, size, &state, header, &png, &info) != T2I_PNG_OK) return T2I_PNG_ERROR;
     png_bytep *volatile rows = NULL; // volatile: read after longjmp
     if (setjmp(png_jmpbuf(png))) {
         free(rows);
         png_destroy_read_struct(&png, &info, NULL);
         return T2I_PNG_ERROR;
     }
-    png_set_read_fn(png, &state, read_bytes);
-    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_read_info(png, info);
     fill_header(png, info, header);
     size_t width = header->width, height = header->height;
