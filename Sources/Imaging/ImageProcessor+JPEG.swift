@@ -1,11 +1,6 @@
 import CTurboJPEG
 
 extension ImageProcessor {
-    /// libjpeg-turbo warnings that leave every pixel intact (stray bytes between segments are
-    /// common in camera and web files). Every other warning, "Premature end of JPEG file" first
-    /// among them, means libjpeg-turbo filled missing data with gray: the file is corrupt.
-    static let harmlessJPEGWarnings = ["extraneous bytes before marker"]
-
     func processJPEG(_ bytes: UnsafeRawBufferPointer, info: inout ImageInfo) -> ImageDecision {
         let decompressor: _TurboJPEGDecompressor
         do throws(_TurboJPEGDecompressor.Failure) {
@@ -44,7 +39,7 @@ extension ImageProcessor {
         let failure = decoded.withUnsafeMutableBytes { output in
             decompressor.decode(bytes, into: output, width: width, height: height, pixelFormat: isCMYK ? TJPF_CMYK : TJPF_RGB)
         }
-        if let failure, !(failure.isWarning && Self.harmlessJPEGWarnings.contains { failure.message.contains($0) }) {
+        if let failure {
             info.detail = failure.message
             return .rejected(.corrupt, info)
         }

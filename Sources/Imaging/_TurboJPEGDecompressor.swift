@@ -15,6 +15,13 @@ final class _TurboJPEGDecompressor {
     struct Failure: Error {
         let message: String
         let isWarning: Bool
+
+        /// libjpeg-turbo warnings that leave every pixel intact (stray bytes between segments are
+        /// common in camera and web files). Every other warning, "Premature end of JPEG file" first
+        /// among them, means libjpeg-turbo filled missing data with gray: the file is corrupt.
+        static let harmlessWarnings = ["extraneous bytes before marker"]
+
+        var isHarmless: Bool { isWarning && Self.harmlessWarnings.contains { message.contains($0) } }
     }
 
     private let handle: tjhandle
@@ -41,13 +48,14 @@ final class _TurboJPEGDecompressor {
     deinit { tjDestroy(handle) }
 
     /// Reads the frame header: size, subsampling and colour space. Allocates nothing per pixel.
-    /// - Throws: `Failure` for a stream TurboJPEG cannot parse, or one declaring an empty frame
-    ///   (2.1.5 can report success with 0x0 on some truncated streams).
+    /// - Throws: `Failure` for a stream TurboJPEG cannot parse or warns about (harmless warnings
+    ///   excepted: 2.1.5 fills in the header before reporting them), or one declaring an empty
+    ///   frame (2.1.5 can report success with 0x0 on some truncated streams).
     func header(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Header {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let status = tjDecompressHeader3(handle, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
                                          UInt(bytes.count), &width, &height, &subsampling, &colorspace)
-        guard status == 0 else { throw failure() }
+        if status != 0, case let failure = failure(), !failure.isHarmless { throw failure }
         guard width > 0, height > 0 else {
             throw Failure(message: "header declares an empty \(width)x\(height) frame", isWarning: false)
         }
@@ -57,14 +65,15 @@ final class _TurboJPEGDecompressor {
     /// Decodes at `scale` into `output`, which must hold `scaled(width) * scaled(height) * channels`.
     /// - Parameters:
     ///   - pixelFormat: `TJPF_RGB` or `TJPF_CMYK`.
-    /// - Returns: `nil` on success, else the error or warning (the caller decides which warnings
-    ///   it forgives; the pixels are complete after a warning).
+    /// - Returns: `nil` on success or after a harmless warning (the pixels are complete), else the
+    ///   error or warning.
     func decode(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
                 width: Int, height: Int, pixelFormat: TJPF) -> Failure? {
         let status = tjDecompress2(handle, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
                                    output.baseAddress?.assumingMemoryBound(to: UInt8.self),
                                    Int32(width), 0, Int32(height), Int32(pixelFormat.rawValue), 0)
-        return status == 0 ? nil : failure()
+        guard status != 0, case let failure = failure(), !failure.isHarmless else { return nil }
+        return failure
     }
 
     private func failure() -> Failure {

@@ -127,6 +127,17 @@ struct DecisionTests {
         }
     }
 
+    @Test("stray bytes before a marker are forgiven (pixels intact); a missing end of image is not")
+    func jpegWarnings() throws {
+        let bytes = try JPEGEncoder(quality: 90).encode(gradient(width: 320, height: 240))
+        let clean = try #require(processor.process(bytes).image)
+        let scan = try #require((2..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA })
+        let stray = Array(bytes[..<scan]) + [0x00, 0x00] + Array(bytes[scan...])
+        let decision = processor.process(stray)
+        #expect(decision.image.map { $0 == clean } == true, "\(decision.info.detail)")
+        #expect(processor.process(Array(bytes.dropLast(2))).reason == .corrupt)
+    }
+
     @Test("placeholders match by exact bytes, before decoding")
     func placeholders() throws {
         let bytes = try PNGEncoder().encode(gradient(width: 100, height: 100))
