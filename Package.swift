@@ -44,7 +44,7 @@ let package = Package(
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Imaging benchmark: decode + filter + resize throughput per size bucket (scripts/bench/40-imaging.sh).
-        .executableTarget(name: "t2i-bench-imaging", dependencies: ["Imaging"], path: "Sources/BenchImaging"),
+        .executableTarget(name: "t2i-bench-imaging", dependencies: ["Imaging", "CTurboJPEG"], path: "Sources/BenchImaging"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "TestSupport"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),

@@ -1,9 +1,31 @@
 // t2i-bench-imaging BENCH_DIR [REPEATS]: decode + filter + resize throughput of ImageProcessor on one
 // thread, per size bucket (one sub-folder of JPEGs per bucket, as scripts/imaging_corpus.py --bench
 // writes them). Prints one line per bucket: bucket, images, best microseconds per image, images per
-// second, mean pixel bytes allocated per decode, and the full-size RGB bytes a non-scaling decoder needs.
+// second, mean pixel bytes allocated per decode, the full-size RGB bytes a non-scaling decoder needs,
+// and the floor: microseconds per image of TurboJPEG alone (header + decode at the same scale).
+import CTurboJPEG
 import Foundation
 import Imaging
+
+/// Best time per image of a bare TurboJPEG header read and RGB decode at each file's scale.
+func turboJPEGFloor(_ files: [[UInt8]], scales: [ScaleFactor], repeats: Int) -> Double {
+    guard let handle = tjInitDecompress() else { return .nan }
+    defer { tjDestroy(handle) }
+    var output = [UInt8](repeating: 0, count: 4096 * 4096 * 3)
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (file, scale) in zip(files, scales) {
+            var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+            guard tjDecompressHeader3(handle, file, UInt(file.count), &width, &height, &subsampling, &colorspace) == 0 else { return .nan }
+            let status = tjDecompress2(handle, file, UInt(file.count), &output, Int32(scale.scaled(Int(width))), 0,
+                                       Int32(scale.scaled(Int(height))), Int32(TJPF_RGB.rawValue), 0)
+            guard status == 0 else { return .nan }
+        }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(files.count))
+    }
+    return best
+}
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -22,7 +44,7 @@ guard !buckets.isEmpty else {
     FileHandle.standardError.write(Data("no bucket folders in \(root.path)\n".utf8))
     exit(1)
 }
-print("bucket\timages\tus_per_image\timages_per_s\tdecode_bytes\tfull_rgb_bytes\taccepted")
+print("bucket\timages\tus_per_image\timages_per_s\tdecode_bytes\tfull_rgb_bytes\taccepted\tturbojpeg_floor_us")
 for bucket in buckets {
     let folder = root.appendingPathComponent(bucket)
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".jpg") }.sorted()
@@ -30,19 +52,21 @@ for bucket in buckets {
     guard !files.isEmpty else { continue }
     var best = Double.infinity
     var decodedBytes = 0, fullBytes = 0, accepted = 0
+    var scales: [ScaleFactor] = []
     for _ in 0..<repeats {
-        decodedBytes = 0; fullBytes = 0; accepted = 0
+        decodedBytes = 0; fullBytes = 0; accepted = 0; scales = []
         let start = DispatchTime.now().uptimeNanoseconds
         for file in files {
             let decision = processor.process(file)
             decodedBytes += decision.info.decodedBytes
             fullBytes += decision.info.width * decision.info.height * 3
             if decision.image != nil { accepted += 1 }
+            scales.append(decision.info.scale)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3
         best = min(best, elapsed / Double(files.count))
     }
-    print("\(bucket)\t\(files.count)\t\(String(format: "%.1f", best))\t\(String(format: "%.0f", 1e6 / best))\t\(decodedBytes / files.count)\t\(fullBytes / files.count)\t\(accepted)")
+    print("\(bucket)\t\(files.count)\t\(String(format: "%.1f", best))\t\(String(format: "%.0f", 1e6 / best))\t\(decodedBytes / files.count)\t\(fullBytes / files.count)\t\(accepted)\t\(String(format: "%.1f", turboJPEGFloor(files, scales: scales, repeats: repeats)))")
 }
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
