@@ -92,4 +92,41 @@ struct CorpusTests {
         #expect(meanOurs >= 40)
         #expect(meanOurs >= meanPillow)
     }
+
+    @Test("every prefix of real JPEG (with EXIF), progressive JPEG and PNG files is corrupt, never a crash",
+          arguments: ["exif_orientation_6.jpg", "progressive.jpg", "cmyk.jpg", "png_interlaced.png", "png_palette_trns.png"])
+    func prefixes(file: String) throws {
+        let bytes = try Corpus.shared.get().bytes(file)
+        let processor = ImageProcessor()
+        let cuts = Array(0..<min(400, bytes.count)) + Array(stride(from: 400, to: bytes.count - 1, by: 997))
+        for cut in cuts {
+            let decision = processor.process(Array(bytes.prefix(cut)))
+            #expect(decision.reason == .corrupt, "\(file) cut at \(cut) of \(bytes.count): \(decision.reason?.rawValue ?? "accepted")")
+        }
+    }
+
+    @Test("flipped bytes anywhere in real files never crash the decoders", arguments: ["exif_orientation_5.jpg", "png_rgba.png"])
+    func flippedBytes(file: String) throws {
+        let bytes = try Corpus.shared.get().bytes(file)
+        let processor = ImageProcessor()
+        var generator = SplitMix64(seed: 443)
+        for _ in 0..<300 {
+            var damaged = bytes
+            for _ in 0..<3 { damaged[Int(generator.next() % UInt64(damaged.count))] ^= UInt8(truncatingIfNeeded: generator.next() | 1) }
+            if let image = processor.process(damaged).image { #expect(image.width == 64 && image.height == 64) }
+        }
+    }
+}
+
+/// A small deterministic generator so a failing damage pattern can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
 }
