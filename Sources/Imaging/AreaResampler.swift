@@ -46,20 +46,21 @@ public enum AreaResampler {
             }
         }
 
+        // Vertical pass: a weighted sum of whole rows, which the compiler vectorises.
         var output = [UInt8](repeating: 0, count: outputHeight * rowStride)
+        var accumulator = [Float](repeating: 0, count: rowStride)
         horizontal.withUnsafeBufferPointer { buffer in
             output.withUnsafeMutableBufferPointer { target in
-                for outputRow in 0..<outputHeight {
-                    let start = rows.first[outputRow]
-                    let base = outputRow * rowStride
-                    for index in 0..<rowStride {
-                        var sum: Float = 0
-                        var weightIndex = rows.offset[outputRow]
-                        for sourceRow in start..<(start + rows.taps[outputRow]) {
-                            sum += rows.weights[weightIndex] * buffer[(sourceRow - firstRow) * rowStride + index]
-                            weightIndex += 1
+                accumulator.withUnsafeMutableBufferPointer { sum in
+                    for outputRow in 0..<outputHeight {
+                        for index in 0..<rowStride { sum[index] = 0 }
+                        for tap in 0..<rows.taps[outputRow] {
+                            let weight = rows.weights[rows.offset[outputRow] + tap]
+                            let source = (rows.first[outputRow] + tap - firstRow) * rowStride
+                            for index in 0..<rowStride { sum[index] += weight * buffer[source + index] }
                         }
-                        target[base + index] = UInt8(max(0, min(255, sum + 0.5)))
+                        let base = outputRow * rowStride
+                        for index in 0..<rowStride { target[base + index] = UInt8(max(0, min(255, sum[index] + 0.5))) }
                     }
                 }
             }

@@ -2,7 +2,8 @@
 # Imaging benchmark: decode + filter + resize to 64x64 of Flickr-like JPEGs on ONE core, per size
 # bucket, side by side with Pillow (draft() + BOX) and img2dataset 1.47's Resizer (OpenCV +
 # albumentations). Targets: >= 3x Pillow and >= 5x img2dataset on 640x480. A missed target is
-# reported, not failed. IMAGING_BENCH_PER_BUCKET (default 40) and IMAGING_BENCH_REPEATS (default 5)
+# reported, not failed. Times are CPU time per image (best of the repeats), so other work on a
+# shared machine does not inflate one side. IMAGING_BENCH_PER_BUCKET (default 40) and IMAGING_BENCH_REPEATS (default 5)
 # size the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
