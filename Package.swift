@@ -47,6 +47,11 @@ let package = Package(
         .target(name: "CCRC32C"),
         // The shard format: checksummed fixed-size records, writer, memory-mapped reader, verifier, export.
         .target(name: "Shards", dependencies: ["CCRC32C", "CPNG"]),
+        // libpng decode/encode with its setjmp/longjmp kept in C; Swift sees a status and a message.
+        .target(name: "CPNGDecode", dependencies: ["CPNG"]),
+        // Image bytes -> 64x64 RGB or a rejection with a reason: JPEG (DCT scaling) and PNG decode,
+        // area resize, corrupt/grayscale/size/placeholder filters, PNG and JPEG encoders.
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNGDecode"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // libpng's setjmp-based write API behind plain status codes (interlaced, palette, 16-bit PNGs for the demo host).
@@ -56,12 +61,14 @@ let package = Package(
         // The loopback image host serving the demo files with a documented fault mix.
         .target(name: "DemoHost", dependencies: ["DemoData"] + nio),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Shards", "DemoData", "DemoHost", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", "Shards", "DemoData", "DemoHost", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
         .executableTarget(name: "t2i-bench-tensor", dependencies: ["Tensor", "COpenBLAS"], path: "Sources/BenchTensor"),
         .executableTarget(name: "t2i-bench-shards", dependencies: ["Shards"], path: "Sources/BenchShards"),
+        // Imaging benchmark: decode + filter + resize throughput per size bucket (scripts/bench/40-imaging.sh).
+        .executableTarget(name: "t2i-bench-imaging", dependencies: ["Imaging", "CTurboJPEG"], path: "Sources/BenchImaging"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
@@ -69,6 +76,7 @@ let package = Package(
         .testTarget(name: "DownloadTests", dependencies: ["Download", "DemoData", "DemoHost", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "t2i"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "HDF5", "TestSupport"]),
         .testTarget(name: "DemoHostTests", dependencies: ["DemoHost", "DemoData", "t2i", "TestSupport"]),

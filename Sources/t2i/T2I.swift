@@ -12,6 +12,7 @@ struct T2I: AsyncParsableCommand {
             Export.self,
             DemoDataCommand.self,
             ServeDemo.self,
+            ImageCommand.self,
         ]
     )
 }

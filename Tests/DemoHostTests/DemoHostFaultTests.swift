@@ -104,12 +104,14 @@ import TestSupport
         #expect(stalled.status == 200 && stalled.ending == .timedOut)
         #expect(stalled.body.count < (stalled.contentLength ?? 0))
         let start = Date()
-        let waiting = Task.detached { try rawGet(port: port, path: image.path, timeout: 30) }
+        // The client would wait 60 s and the stall lasts 120 s: ending closed or reset (not timed
+        // out) proves stop() released it; the time bound is loose because the machine is shared.
+        let waiting = Task.detached { try rawGet(port: port, path: image.path, timeout: 60) }
         try await Task.sleep(for: .milliseconds(500))
         try await host.stop()
         let released = try await waiting.value
         #expect(released.ending == .closedEarly || released.ending == .reset)
-        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(Date().timeIntervalSince(start) < 50)
         #expect(DemoHost.stallSeconds >= 60)
     }
 
