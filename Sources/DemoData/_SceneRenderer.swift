@@ -47,26 +47,35 @@ struct _SceneRenderer {
         }
     }
 
-    /// Vignette and noise, the last pass over every pixel.
+    /// Vignette and noise, the last pass over every pixel, in 16.16 fixed point: it runs on
+    /// every pixel of every image, so it avoids float conversions in the inner loop.
     private func finish(_ image: inout _RGBImage, _ rng: inout _SplitMix64) {
-        let amplitude = Float(rng.uniform(5...11))
+        let amplitude = Int(rng.uniform(5...11) * 256)
         var state = UInt32(truncatingIfNeeded: rng.next()) | 1
         let cx = Float(width) / 2, cy = Float(height) / 2
         let inverse = 1 / (cx * cx + cy * cy)
         let strength = Float(rng.uniform(0.15...0.3))
+        let columnTerms = (0..<width).map { x -> Float in
+            let dx = Float(x) - cx
+            return strength * dx * dx * inverse
+        }
         let w = width
         image.pixels.withUnsafeMutableBufferPointer { p in
-            for y in 0..<height {
-                let dy = Float(y) - cy
-                for x in 0..<w {
-                    let dx = Float(x) - cx
-                    let gain = 1 - strength * (dx * dx + dy * dy) * inverse
-                    let base = (y * w + x) * 3
-                    state ^= state << 13; state ^= state >> 17; state ^= state << 5
-                    let shared = (Float(state & 0xFF) / 255 - 0.5) * amplitude
-                    for c in 0..<3 {
-                        let own = (Float((state >> (8 + 8 * UInt32(c))) & 0xFF) / 255 - 0.5) * amplitude * 0.5
-                        p[base + c] = _byte(Float(p[base + c]) * gain + shared + own)
+            columnTerms.withUnsafeBufferPointer { columns in
+                for y in 0..<height {
+                    let dy = Float(y) - cy
+                    let rowTerm = strength * dy * dy * inverse
+                    var index = y * w * 3
+                    for x in 0..<w {
+                        let gain = Int((1 - rowTerm - columns[x]) * 65536)
+                        state ^= state << 13; state ^= state >> 17; state ^= state << 5
+                        let shared = ((Int(state & 0xFF) - 128) * amplitude) >> 16
+                        for c in 0..<3 {
+                            let own = ((Int((state >> (8 + 8 * UInt32(c))) & 0xFF) - 128) * amplitude) >> 17
+                            let value = ((Int(p[index]) * gain) >> 16) + shared + own
+                            p[index] = UInt8(min(255, max(0, value)))
+                            index += 1
+                        }
                     }
                 }
             }

@@ -185,9 +185,10 @@ final class _DemoHostHandler: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = ByteBufferAllocator().buffer(capacity: size)
         guard size > 0 else { return buffer }
         let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
             var total = 0
             while total < size {
-                let count = Foundation.read(fd, raw.baseAddress! + total, size - total)
+                let count = Foundation.read(fd, base + total, size - total)
                 if count <= 0 { break }
                 total += count
             }

@@ -40,7 +40,8 @@ measure() { # name url
   local report rps
   report=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$LUA" "$2" 2>&1)
   rps=$(echo "$report" | awk '/Requests\/sec/ { print $2 }')
-  echo "$report" | grep -E "Latency|Requests/sec|Transfer/sec|Non-2xx|Socket errors" | sed "s/^/  [$1] /"
+  # Details to stderr (never `tee /dev/stderr`: reopening it truncates a redirected log).
+  echo "$report" | grep -E "Latency|Requests/sec|Transfer/sec|Non-2xx|Socket errors" | sed "s/^/  [$1] /" >&2
   echo "${rps:-0}"
 }
 
@@ -48,7 +49,7 @@ measure() { # name url
 HOST_PID=$!
 for _ in $(seq 50); do [ -s "$OUT/port.txt" ] && break; sleep 0.1; done
 PORT=$(head -1 "$OUT/port.txt")
-swift_rps=$(measure t2i "http://127.0.0.1:$PORT" | tee /dev/stderr | tail -1)
+swift_rps=$(measure t2i "http://127.0.0.1:$PORT")
 stats=$(curl -s "http://127.0.0.1:$PORT/_stats" | "$PYTHON" -c 'import json,sys; s=json.load(sys.stdin); print(s["totalRequests"], s["totalSuccesses"])')
 kill "$HOST_PID"; wait "$HOST_PID" 2>/dev/null
 
@@ -56,7 +57,7 @@ PY_PORT=$(( (PORT % 20000) + 30000 ))
 "$PYTHON" -m http.server "$PY_PORT" --bind 127.0.0.1 --directory "$OUT/images" >/dev/null 2>&1 &
 PY_PID=$!
 sleep 1
-py_rps=$(measure python "http://127.0.0.1:$PY_PORT" | tee /dev/stderr | tail -1)
+py_rps=$(measure python "http://127.0.0.1:$PY_PORT")
 kill "$PY_PID"; wait "$PY_PID" 2>/dev/null
 
 echo
