@@ -86,36 +86,3 @@ public struct ImageProcessor: Sendable {
         return bytes.prefix(8).map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined()
     }
 }
-
-extension RGBImage {
-    /// This image placed at (`x`, `y`) on a white `side` x `side` canvas.
-    func padded(toSquare side: Int, x: Int, y: Int) -> RGBImage {
-        precondition(x >= 0 && y >= 0 && x + width <= side && y + height <= side, "content does not fit the canvas")
-        var canvas = [UInt8](repeating: 255, count: side * side * 3)
-        for row in 0..<height {
-            let target = ((y + row) * side + x) * 3
-            canvas[target..<(target + width * 3)] = pixels[(row * width * 3)..<((row + 1) * width * 3)]
-        }
-        return RGBImage(width: side, height: side, pixels: canvas)
-    }
-}
-
-/// The largest `max(R,G,B) - min(R,G,B)` over an RGB buffer.
-enum _ChromaSpread {
-    /// - Parameter stopAbove: return as soon as the spread exceeds this (the image has colour).
-    /// - Complexity: O(pixelCount), usually far less for colour images.
-    static func maximum(_ rgb: UnsafeBufferPointer<UInt8>, pixelCount: Int, stopAbove limit: Int) -> Int {
-        var largest = 0
-        var index = 0
-        for _ in 0..<pixelCount {
-            let (r, g, b) = (Int(rgb[index]), Int(rgb[index + 1]), Int(rgb[index + 2]))
-            let spread = max(r, g, b) - min(r, g, b)
-            if spread > largest {
-                largest = spread
-                if largest > limit { return largest }
-            }
-            index += 3
-        }
-        return largest
-    }
-}
