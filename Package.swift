@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: cLibraries + [
@@ -52,6 +53,11 @@ let package = Package(
         // Image bytes -> 64x64 RGB or a rejection with a reason: JPEG (DCT scaling) and PNG decode,
         // area resize, corrupt/grayscale/size/placeholder filters, PNG and JPEG encoders.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNGDecode"]),
+        // The staged, resumable prepare pipeline: captions -> download+filter+resize -> encode -> shards.
+        .target(name: "Pipeline", dependencies: [
+            "EEE443", "GloVe", "Download", "Ledger", "Imaging", "Shards", "DemoData", "DemoHost", "Parallel",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // libpng's setjmp-based write API behind plain status codes (interlaced, palette, 16-bit PNGs for the demo host).
@@ -61,7 +67,7 @@ let package = Package(
         // The loopback image host serving the demo files with a documented fault mix.
         .target(name: "DemoHost", dependencies: ["DemoData"] + nio),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", "Shards", "DemoData", "DemoHost", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", "Shards", "DemoData", "DemoHost", "Ledger", "Pipeline", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.

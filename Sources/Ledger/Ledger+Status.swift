@@ -11,12 +11,14 @@ public struct LedgerStatus: Sendable, Codable, Equatable {
         public var failed = 0
         public var encodedCaptions = 0
         public var sharded = 0
+        public init() {}
     }
     public var splits: [String: SplitCounts] = [:]
     /// Failure or rejection reason -> count, over both splits.
     public var failures: [String: Int] = [:]
     /// Stage name -> "done" or "running", with its configuration hash.
     public var stages: [String: String] = [:]
+    public init() {}
 }
 
 extension Ledger {

@@ -25,12 +25,12 @@ public func parallelMap<T>(parts: Int, _ body: (Int) -> T) -> [T] {
 
 /// How many parts to split `count` items into: one per core, none smaller than `minimumPart`.
 public func parallelParts(count: Int, minimumPart: Int) -> Int {
-    max(1, min(System.cores, count / max(1, minimumPart)))
+    max(1, min(Cores.count, count / max(1, minimumPart)))
 }
 
 /// The machine's active cores, read once.
-public enum System {
-    public static let cores = max(1, _activeProcessorCount())
+public enum Cores {
+    public static let count = max(1, _activeProcessorCount())
 }
 
 private final class _SlotBox<T>: @unchecked Sendable {
