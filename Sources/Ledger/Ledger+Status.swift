@@ -53,3 +53,16 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Every image's state and reason, by key: what the failure table summarises.
+    public func imageStates() throws -> [Int64: (state: String, reason: String?, attempts: Int)] {
+        try read { db in
+            var states: [Int64: (String, String?, Int)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, download_state, reason, attempts FROM image") {
+                states[row["id"]] = (row["download_state"], row["reason"], row["attempts"])
+            }
+            return states
+        }
+    }
+}
