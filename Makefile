@@ -8,7 +8,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps apt venv build release test bench bench-venv clean tensor-fixtures
+.PHONY: deps apt venv build release test bench bench-venv bench-prepare prepare status clean tensor-fixtures
 
 deps: apt venv
 
@@ -33,6 +33,15 @@ build:
 release:
 	swift build -c release $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
 
+# The main job on the embedded default: makes the demo dataset when missing, serves it on a free
+# loopback port, and prepares it into work/demo/shards. Interrupt it and run it again to resume.
+PIPELINE ?= Pipelines/demo.toml
+prepare: apt release
+	.build/release/t2i prepare --pipeline $(PIPELINE) $(PREPARE_ARGS)
+
+status:
+	.build/release/t2i status --pipeline $(PIPELINE)
+
 test: venv build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
 
@@ -51,5 +60,9 @@ $(VENV)/.bench-stamp: scripts/requirements-bench.txt $(VENV)/.stamp
 tensor-fixtures: bench-venv
 	$(PYTHON) scripts/tensor_reference.py
 
+# Whole prepare vs img2dataset 1.47 on the same demo host and URL list.
+bench-prepare: venv bench-venv release
+	bash scripts/bench/60-prepare.sh
+
 clean:
-	rm -rf .build fixtures
+	rm -rf .build fixtures work
