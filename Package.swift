@@ -47,7 +47,7 @@ let package = Package(
         // CRC32C for shard checksums: SSE4.2 instruction with a slice-by-8 fallback.
         .target(name: "CCRC32C"),
         // The shard format: checksummed fixed-size records, writer, memory-mapped reader, verifier, export.
-        .target(name: "Shards", dependencies: ["CCRC32C", "CPNG"]),
+        .target(name: "Shards", dependencies: ["CCRC32C", "Imaging"]),
         // libpng decode/encode with its setjmp/longjmp kept in C; Swift sees a status and a message.
         .target(name: "CPNGDecode", dependencies: ["CPNG"]),
         // Image bytes -> 64x64 RGB or a rejection with a reason: JPEG (DCT scaling) and PNG decode,

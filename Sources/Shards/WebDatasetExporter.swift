@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Exports a shard folder as WebDataset tar shards, one tar per shard: for each image
 /// `KEY.png`, `KEY.txt` (one caption per line) and `KEY.json` (id, URL, captions), where KEY is
@@ -14,6 +15,9 @@ public enum WebDatasetExporter {
             throw ShardError(file: directory, "cannot create folder: \(error.localizedDescription)")
         }
         let layout = dataset.layout
+        guard layout.channels == 3 else {
+            throw ShardError(file: dataset.directory, "WebDataset export writes RGB PNGs; this folder has \(layout.channels) channels")
+        }
         var written: [String] = []
         var index = 0
         for (s, shard) in dataset.shards.enumerated() {
@@ -26,7 +30,12 @@ public enum WebDatasetExporter {
                     let metadata = try dataset.metadata(index)
                     let key = key(record.imageID)
                     let captions = (0..<record.captionCount).map { dataset.words(record, caption: $0).joined(separator: " ") }
-                    let png = try PNGEncoder.encode(record.pixels, width: layout.imageWidth, height: layout.imageHeight, channels: layout.channels)
+                    let image = RGBImage(width: layout.imageWidth, height: layout.imageHeight,
+                                         pixels: Array(record.pixels.bindMemory(to: UInt8.self)))
+                    let png: [UInt8]
+                    do { png = try PNGEncoder().encode(image) } catch {
+                        throw ShardError(file: temporary, "record \(record.imageID): \(error)")
+                    }
                     try tar.add(name: key + ".png", contents: png)
                     try tar.add(name: key + ".txt", contents: Array(captions.joined(separator: "\n").utf8))
                     var fields = ["\"id\":\(record.imageID)", "\"captions\":[" + captions.map(jsonString).joined(separator: ",") + "]"]
