@@ -11,6 +11,8 @@ public final class Conv2d: Layer {
     private var input: Tensor?
     private var columns: [Float] = []
     private var gradColumns: [Float] = []
+    /// Per-worker patch, gradient-patch and weight-gradient buffers of the blocked path.
+    private var scratch: [Float] = []
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -37,10 +39,14 @@ public final class Conv2d: Layer {
         geometry = g
         self.input = input
         let (m, k, out) = (g.columnRows, g.patchSize, w[3])
-        var y = [Float](repeating: 0, count: m * out)
-        if g.isIdentity {
+        var y: [Float]
+        if let blocks = _SampleBlocks(g) {
+            y = forwardBlocked(input, g, blocks)
+        } else if g.isIdentity {
+            y = [Float](repeating: 0, count: m * out)
             _matmul(input.data, weight.value.data, into: &y, m: m, n: out, k: k)
         } else {
+            y = [Float](repeating: 0, count: m * out)
             if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
             input.data.withUnsafeBufferPointer { x in
                 columns.withUnsafeMutableBufferPointer { c in g.im2col(x.baseAddress!, c.baseAddress!) }
@@ -56,6 +62,7 @@ public final class Conv2d: Layer {
         let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
+        if let blocks = _SampleBlocks(g) { return backwardBlocked(gradOutput, input, g, blocks) }
         if g.isIdentity {
             _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
             var dx = [Float](repeating: 0, count: m * k)
@@ -68,6 +75,69 @@ public final class Conv2d: Layer {
         var dx = [Float](repeating: 0, count: g.imageCount)
         gradColumns.withUnsafeBufferPointer { c in
             dx.withUnsafeMutableBufferPointer { x in g.col2im(c.baseAddress!, x.baseAddress!) }
+        }
+        return Tensor(shape: input.shape, data: dx)
+    }
+
+    /// Forward by blocks of samples: each worker im2cols its block and multiplies it while it is in cache.
+    private func forwardBlocked(_ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> [Float] {
+        let (k, out) = (g.patchSize, weight.value.shape[3])
+        let perWorker = blocks.maxRows * k
+        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
+        return _uninitializedFloats(g.columnRows * out) { yp in
+            let y = _SendablePointer(yp)
+            input.data.withUnsafeBufferPointer { xp in
+                weight.value.data.withUnsafeBufferPointer { wp in
+                    scratch.withUnsafeMutableBufferPointer { sp in
+                        let x = _SendableConstPointer(xp.baseAddress!), w = _SendableConstPointer(wp.baseAddress!)
+                        let s = _SendablePointer(sp.baseAddress!)
+                        blocks.forEach { b, worker in
+                            let rows = blocks.rows(b), cols = s.base + worker * perWorker
+                            g.im2col(rows: rows, x.base, cols)
+                            _sgemm(m: rows.count, n: out, k: k, a: cols, lda: k, b: w.base, ldb: out,
+                                   c: y.base + rows.lowerBound * out, ldc: out)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backward by blocks of samples: each worker recomputes its block's patches, adds their weight
+    /// gradient into its own partial sum, and scatters the block's input gradient (whole samples, so
+    /// no other block touches those pixels). Partials are added in worker order.
+    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
+        let (k, out) = (g.patchSize, weight.value.shape[3])
+        let patch = blocks.maxRows * k, perWorker = 2 * patch + k * out
+        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
+        let dx = _uninitializedFloats(g.imageCount) { dxp in
+            let dx = _SendablePointer(dxp)
+            input.data.withUnsafeBufferPointer { xp in
+                gradOutput.data.withUnsafeBufferPointer { dyp in
+                    weight.value.data.withUnsafeBufferPointer { wp in
+                        scratch.withUnsafeMutableBufferPointer { sp in
+                            let x = _SendableConstPointer(xp.baseAddress!), dy = _SendableConstPointer(dyp.baseAddress!)
+                            let w = _SendableConstPointer(wp.baseAddress!), s = _SendablePointer(sp.baseAddress!)
+                            blocks.forEach { b, worker in
+                                let rows = blocks.rows(b), samples = blocks.samples(b)
+                                let cols = s.base + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
+                                let dyBlock = dy.base + rows.lowerBound * out
+                                g.im2col(rows: rows, x.base, cols)
+                                _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dyBlock, ldb: out,
+                                       beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                                _sgemm(transB: true, m: rows.count, n: k, k: out, a: dyBlock, lda: out, b: w.base, ldb: out,
+                                       c: dcols, ldc: k)
+                                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, dcols,
+                                         firstSample: samples.lowerBound, dx.base)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        scratch.withUnsafeBufferPointer { sp in
+            _addPartials(sp.baseAddress! + 2 * patch, stride: perWorker, workers: blocks.workers, count: k * out,
+                         into: &weight.grad.data)
         }
         return Tensor(shape: input.shape, data: dx)
     }
