@@ -91,7 +91,7 @@ public final class Conv2d: Layer {
                     scratch.withUnsafeMutableBufferPointer { sp in
                         let x = _SendableConstPointer(xp.baseAddress!), w = _SendableConstPointer(wp.baseAddress!)
                         let s = _SendablePointer(sp.baseAddress!)
-                        blocks.forEach { b, worker in
+                        blocks.forEach(dynamic: true) { b, worker in
                             let rows = blocks.rows(b), cols = s.base + worker * perWorker
                             g.im2col(rows: rows, x.base, cols)
                             _sgemm(m: rows.count, n: out, k: k, a: cols, lda: k, b: w.base, ldb: out,

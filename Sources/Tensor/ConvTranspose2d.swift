@@ -92,7 +92,7 @@ public final class ConvTranspose2d: Layer {
                     scratch.withUnsafeMutableBufferPointer { sp in
                         let x = _SendableConstPointer(xp.baseAddress!), w = _SendableConstPointer(wp.baseAddress!)
                         let s = _SendablePointer(sp.baseAddress!)
-                        blocks.forEach { b, worker in
+                        blocks.forEach(dynamic: true) { b, worker in
                             let rows = blocks.rows(b), samples = blocks.samples(b), cols = s.base + worker * perWorker
                             _sgemm(m: rows.count, n: k, k: cin, a: x.base + rows.lowerBound * cin, lda: cin,
                                    b: w.base, ldb: k, c: cols, ldc: k)

@@ -1,6 +1,6 @@
 import COpenBLAS
 import Dispatch
-import Foundation
+import Synchronization
 
 /// A split of a convolution's batch into blocks of whole samples that workers own end to end.
 ///
@@ -17,15 +17,20 @@ struct _SampleBlocks {
     let rowsPerSample: Int
     let batch: Int
 
-    /// Patch rows a block aims at: enough for an efficient GEMM, small enough for L2 when patches are short.
-    nonisolated(unsafe) static var targetRows = ProcessInfo.processInfo.environment["T2I_BLOCK_ROWS"].flatMap { Int($0) } ?? 256
+    /// The fewest patch rows a block aims at: enough rows for an efficient single-threaded GEMM.
+    static let minimumRows = 256
 
     /// The plan for `geometry`, or nil when blocking would not help (one block, or an identity 1x1 conv).
+    ///
+    /// A block holds at least `minimumRows` patch rows, and at least a quarter of the patch length so
+    /// that long patches (hence large weights, which every GEMM call packs again) are multiplied
+    /// with enough rows to amortise the packing; shapes that then make a single block keep the plain path.
     init?(_ geometry: ConvGeometry) {
-        guard !geometry.isIdentity, Self.targetRows > 0 else { return nil }
+        guard !geometry.isIdentity else { return nil }
         rowsPerSample = geometry.rowsPerSample
         batch = geometry.batch
-        samplesPerBlock = Swift.max(1, (Self.targetRows + rowsPerSample - 1) / rowsPerSample)
+        let target = Swift.max(Self.minimumRows, geometry.patchSize / 4)
+        samplesPerBlock = Swift.max(1, (target + rowsPerSample - 1) / rowsPerSample)
         count = (batch + samplesPerBlock - 1) / samplesPerBlock
         guard count >= 2 else { return nil }
     }
@@ -43,9 +48,13 @@ struct _SampleBlocks {
         return s.lowerBound * rowsPerSample..<s.upperBound * rowsPerSample
     }
 
-    /// Runs `body(block, worker)` for every block; worker `w` takes blocks w, w + workers, ... in order,
-    /// so a worker's first block is block `w`. OpenBLAS runs single-threaded meanwhile.
-    func forEach(_ body: (_ block: Int, _ worker: Int) -> Void) {
+    /// Runs `body(block, worker)` for every block while OpenBLAS runs single-threaded.
+    ///
+    /// With `dynamic`, idle workers take the next unclaimed block, which keeps both cores busy when
+    /// another process holds one of them; use it only when the result cannot depend on which worker
+    /// ran a block. Otherwise worker `w` takes blocks w, w + workers, ... in order (its first block is
+    /// block `w`), so per-worker partial sums are the same every run.
+    func forEach(dynamic: Bool = false, _ body: (_ block: Int, _ worker: Int) -> Void) {
         let workers = self.workers, count = self.count
         if workers <= 1 {
             for b in 0..<count { body(b, 0) }
@@ -53,13 +62,22 @@ struct _SampleBlocks {
         }
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(Int32(TensorThreads.count)) }
+        let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
             let box = _UncheckedBox(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var b = worker
-                while b < count {
-                    box.value(b, worker)
-                    b += workers
+                if dynamic {
+                    while true {
+                        let b = next.add(1, ordering: .relaxed).oldValue
+                        guard b < count else { break }
+                        box.value(b, worker)
+                    }
+                } else {
+                    var b = worker
+                    while b < count {
+                        box.value(b, worker)
+                        b += workers
+                    }
                 }
             }
         }
