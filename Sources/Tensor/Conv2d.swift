@@ -83,22 +83,13 @@ public final class Conv2d: Layer {
     private func forwardBlocked(_ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> [Float] {
         let (k, out) = (g.patchSize, weight.value.shape[3])
         let perWorker = blocks.maxRows * k
-        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
-        return _uninitializedFloats(g.columnRows * out) { yp in
-            let y = _SendablePointer(yp)
-            input.data.withUnsafeBufferPointer { xp in
-                weight.value.data.withUnsafeBufferPointer { wp in
-                    scratch.withUnsafeMutableBufferPointer { sp in
-                        let x = _SendableConstPointer(xp.baseAddress!), w = _SendableConstPointer(wp.baseAddress!)
-                        let s = _SendablePointer(sp.baseAddress!)
-                        blocks.forEach(dynamic: true) { b, worker in
-                            let rows = blocks.rows(b), cols = s.base + worker * perWorker
-                            g.im2col(rows: rows, x.base, cols)
-                            _sgemm(m: rows.count, n: out, k: k, a: cols, lda: k, b: w.base, ldb: out,
-                                   c: y.base + rows.lowerBound * out, ldc: out)
-                        }
-                    }
-                }
+        return _withBlockBuffers(reading: [input.data, weight.value.data], scratch: &scratch,
+                                 scratchCount: blocks.workers * perWorker, outputCount: g.columnRows * out) { p in
+            blocks.forEach(dynamic: true) { b, worker in
+                let rows = blocks.rows(b), cols = p.scratch + worker * perWorker
+                g.im2col(rows: rows, p.inputs[0], cols)
+                _sgemm(m: rows.count, n: out, k: k, a: cols, lda: k, b: p.inputs[1], ldb: out,
+                       c: p.output + rows.lowerBound * out, ldc: out)
             }
         }
     }
@@ -109,30 +100,19 @@ public final class Conv2d: Layer {
     private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
         let (k, out) = (g.patchSize, weight.value.shape[3])
         let patch = blocks.maxRows * k, perWorker = 2 * patch + k * out
-        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
-        let dx = _uninitializedFloats(g.imageCount) { dxp in
-            let dx = _SendablePointer(dxp)
-            input.data.withUnsafeBufferPointer { xp in
-                gradOutput.data.withUnsafeBufferPointer { dyp in
-                    weight.value.data.withUnsafeBufferPointer { wp in
-                        scratch.withUnsafeMutableBufferPointer { sp in
-                            let x = _SendableConstPointer(xp.baseAddress!), dy = _SendableConstPointer(dyp.baseAddress!)
-                            let w = _SendableConstPointer(wp.baseAddress!), s = _SendablePointer(sp.baseAddress!)
-                            blocks.forEach { b, worker in
-                                let rows = blocks.rows(b), samples = blocks.samples(b)
-                                let cols = s.base + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
-                                let dyBlock = dy.base + rows.lowerBound * out
-                                g.im2col(rows: rows, x.base, cols)
-                                _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dyBlock, ldb: out,
-                                       beta: b == worker ? 0 : 1, c: dw, ldc: out)
-                                _sgemm(transB: true, m: rows.count, n: k, k: out, a: dyBlock, lda: out, b: w.base, ldb: out,
-                                       c: dcols, ldc: k)
-                                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, dcols,
-                                         firstSample: samples.lowerBound, dx.base)
-                            }
-                        }
-                    }
-                }
+        let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
+                                   scratchCount: blocks.workers * perWorker, outputCount: g.imageCount) { p in
+            blocks.forEach { b, worker in
+                let rows = blocks.rows(b), samples = blocks.samples(b)
+                let cols = p.scratch + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
+                let dy = p.inputs[1] + rows.lowerBound * out
+                g.im2col(rows: rows, p.inputs[0], cols)
+                _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dy, ldb: out,
+                       beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                _sgemm(transB: true, m: rows.count, n: k, k: out, a: dy, lda: out, b: p.inputs[2], ldb: out,
+                       c: dcols, ldc: k)
+                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, dcols,
+                         firstSample: samples.lowerBound, p.output)
             }
         }
         scratch.withUnsafeBufferPointer { sp in

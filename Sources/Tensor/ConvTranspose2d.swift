@@ -84,23 +84,14 @@ public final class ConvTranspose2d: Layer {
     private func forwardBlocked(_ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> [Float] {
         let (k, cin) = (g.patchSize, weight.value.shape[0])
         let perWorker = blocks.maxRows * k
-        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
-        return _uninitializedFloats(g.imageCount) { yp in
-            let y = _SendablePointer(yp)
-            input.data.withUnsafeBufferPointer { xp in
-                weight.value.data.withUnsafeBufferPointer { wp in
-                    scratch.withUnsafeMutableBufferPointer { sp in
-                        let x = _SendableConstPointer(xp.baseAddress!), w = _SendableConstPointer(wp.baseAddress!)
-                        let s = _SendablePointer(sp.baseAddress!)
-                        blocks.forEach(dynamic: true) { b, worker in
-                            let rows = blocks.rows(b), samples = blocks.samples(b), cols = s.base + worker * perWorker
-                            _sgemm(m: rows.count, n: k, k: cin, a: x.base + rows.lowerBound * cin, lda: cin,
-                                   b: w.base, ldb: k, c: cols, ldc: k)
-                            g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, cols,
-                                     firstSample: samples.lowerBound, y.base)
-                        }
-                    }
-                }
+        return _withBlockBuffers(reading: [input.data, weight.value.data], scratch: &scratch,
+                                 scratchCount: blocks.workers * perWorker, outputCount: g.imageCount) { p in
+            blocks.forEach(dynamic: true) { b, worker in
+                let rows = blocks.rows(b), samples = blocks.samples(b), cols = p.scratch + worker * perWorker
+                _sgemm(m: rows.count, n: k, k: cin, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
+                       b: p.inputs[1], ldb: k, c: cols, ldc: k)
+                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, cols,
+                         firstSample: samples.lowerBound, p.output)
             }
         }
     }
@@ -111,26 +102,15 @@ public final class ConvTranspose2d: Layer {
     private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
         let (k, cin) = (g.patchSize, weight.value.shape[0])
         let patch = blocks.maxRows * k, perWorker = patch + cin * k
-        if scratch.count < blocks.workers * perWorker { scratch = [Float](repeating: 0, count: blocks.workers * perWorker) }
-        let dx = _uninitializedFloats(g.columnRows * cin) { dxp in
-            let dx = _SendablePointer(dxp)
-            input.data.withUnsafeBufferPointer { xp in
-                gradOutput.data.withUnsafeBufferPointer { dyp in
-                    weight.value.data.withUnsafeBufferPointer { wp in
-                        scratch.withUnsafeMutableBufferPointer { sp in
-                            let x = _SendableConstPointer(xp.baseAddress!), dy = _SendableConstPointer(dyp.baseAddress!)
-                            let w = _SendableConstPointer(wp.baseAddress!), s = _SendablePointer(sp.baseAddress!)
-                            blocks.forEach { b, worker in
-                                let rows = blocks.rows(b), dcols = s.base + worker * perWorker, dw = dcols + patch
-                                g.im2col(rows: rows, dy.base, dcols)
-                                _sgemm(transA: true, m: cin, n: k, k: rows.count, a: x.base + rows.lowerBound * cin, lda: cin,
-                                       b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
-                                _sgemm(transB: true, m: rows.count, n: cin, k: k, a: dcols, lda: k, b: w.base, ldb: k,
-                                       c: dx.base + rows.lowerBound * cin, ldc: cin)
-                            }
-                        }
-                    }
-                }
+        let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
+                                   scratchCount: blocks.workers * perWorker, outputCount: g.columnRows * cin) { p in
+            blocks.forEach { b, worker in
+                let rows = blocks.rows(b), dcols = p.scratch + worker * perWorker, dw = dcols + patch
+                g.im2col(rows: rows, p.inputs[1], dcols)
+                _sgemm(transA: true, m: cin, n: k, k: rows.count, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
+                       b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
+                _sgemm(transB: true, m: rows.count, n: cin, k: k, a: dcols, lda: k, b: p.inputs[2], ldb: k,
+                       c: p.output + rows.lowerBound * cin, ldc: cin)
             }
         }
         scratch.withUnsafeBufferPointer { sp in

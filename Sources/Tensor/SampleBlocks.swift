@@ -108,3 +108,30 @@ func _uninitializedFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) ->
         initialized = count
     }
 }
+
+/// Raw pointers a blocked layer pass lends its workers: the arrays it reads (in the order given),
+/// its scratch buffer and the output it fills. Workers read the inputs and write disjoint parts of
+/// the scratch (their own slice) and of the output.
+struct _BlockBuffers: @unchecked Sendable {
+    let inputs: [UnsafePointer<Float>]
+    let scratch: UnsafeMutablePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+}
+
+/// Runs `body` with pointers to `inputs`, to `scratch` (grown to at least `scratchCount` floats) and to
+/// a new array of `outputCount` floats, which it returns; `body` must write every output element.
+func _withBlockBuffers(reading inputs: [[Float]], scratch: inout [Float], scratchCount: Int, outputCount: Int,
+                       _ body: (_BlockBuffers) -> Void) -> [Float] {
+    if scratch.count < scratchCount { scratch = [Float](repeating: 0, count: scratchCount) }
+    return _uninitializedFloats(outputCount) { output in
+        scratch.withUnsafeMutableBufferPointer { sp in
+            func lend(_ i: Int, _ lent: [UnsafePointer<Float>]) {
+                guard i < inputs.count else {
+                    return body(_BlockBuffers(inputs: lent, scratch: sp.baseAddress!, output: output))
+                }
+                inputs[i].withUnsafeBufferPointer { lend(i + 1, lent + [$0.baseAddress!]) }
+            }
+            lend(0, [])
+        }
+    }
+}
