@@ -11,6 +11,8 @@ public final class Conv2d: Layer {
     private var input: Tensor?
     private var columns: [Float] = []
     private var gradColumns: [Float] = []
+    /// Per-worker patch, gradient-patch and weight-gradient buffers of the blocked path.
+    private var scratch: [Float] = []
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -37,10 +39,14 @@ public final class Conv2d: Layer {
         geometry = g
         self.input = input
         let (m, k, out) = (g.columnRows, g.patchSize, w[3])
-        var y = [Float](repeating: 0, count: m * out)
-        if g.isIdentity {
+        var y: [Float]
+        if let blocks = _SampleBlocks(g) {
+            y = forwardBlocked(input, g, blocks)
+        } else if g.isIdentity {
+            y = [Float](repeating: 0, count: m * out)
             _matmul(input.data, weight.value.data, into: &y, m: m, n: out, k: k)
         } else {
+            y = [Float](repeating: 0, count: m * out)
             if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
             input.data.withUnsafeBufferPointer { x in
                 columns.withUnsafeMutableBufferPointer { c in g.im2col(x.baseAddress!, c.baseAddress!) }
@@ -56,6 +62,7 @@ public final class Conv2d: Layer {
         let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
+        if let blocks = _SampleBlocks(g) { return backwardBlocked(gradOutput, input, g, blocks) }
         if g.isIdentity {
             _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
             var dx = [Float](repeating: 0, count: m * k)
@@ -68,6 +75,49 @@ public final class Conv2d: Layer {
         var dx = [Float](repeating: 0, count: g.imageCount)
         gradColumns.withUnsafeBufferPointer { c in
             dx.withUnsafeMutableBufferPointer { x in g.col2im(c.baseAddress!, x.baseAddress!) }
+        }
+        return Tensor(shape: input.shape, data: dx)
+    }
+
+    /// Forward by blocks of samples: each worker im2cols its block and multiplies it while it is in cache.
+    private func forwardBlocked(_ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> [Float] {
+        let (k, out) = (g.patchSize, weight.value.shape[3])
+        let perWorker = blocks.maxRows * k
+        return _withBlockBuffers(reading: [input.data, weight.value.data], scratch: &scratch,
+                                 scratchCount: blocks.workers * perWorker, outputCount: g.columnRows * out) { p in
+            blocks.forEach(dynamic: true) { b, worker in
+                let rows = blocks.rows(b), cols = p.scratch + worker * perWorker
+                g.im2col(rows: rows, p.inputs[0], cols)
+                _sgemm(m: rows.count, n: out, k: k, a: cols, lda: k, b: p.inputs[1], ldb: out,
+                       c: p.output + rows.lowerBound * out, ldc: out)
+            }
+        }
+    }
+
+    /// Backward by blocks of samples: each worker recomputes its block's patches, adds their weight
+    /// gradient into its own partial sum, and scatters the block's input gradient (whole samples, so
+    /// no other block touches those pixels). Partials are added in worker order.
+    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
+        let (k, out) = (g.patchSize, weight.value.shape[3])
+        let patch = blocks.maxRows * k, perWorker = 2 * patch + k * out
+        let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
+                                   scratchCount: blocks.workers * perWorker, outputCount: g.imageCount) { p in
+            blocks.forEach { b, worker in
+                let rows = blocks.rows(b), samples = blocks.samples(b)
+                let cols = p.scratch + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
+                let dy = p.inputs[1] + rows.lowerBound * out
+                g.im2col(rows: rows, p.inputs[0], cols)
+                _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dy, ldb: out,
+                       beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                _sgemm(transB: true, m: rows.count, n: k, k: out, a: dy, lda: out, b: p.inputs[2], ldb: out,
+                       c: dcols, ldc: k)
+                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, dcols,
+                         firstSample: samples.lowerBound, p.output)
+            }
+        }
+        scratch.withUnsafeBufferPointer { sp in
+            _addPartials(sp.baseAddress! + 2 * patch, stride: perWorker, workers: blocks.workers, count: k * out,
+                         into: &weight.grad.data)
         }
         return Tensor(shape: input.shape, data: dx)
     }

@@ -15,6 +15,10 @@ struct ConvGeometry: Equatable {
     var columnRows: Int { batch * outHeight * outWidth }
     var patchSize: Int { kernelH * kernelW * channels }
     var imageCount: Int { batch * height * width * channels }
+    /// Column rows per sample (kernel placements in one image).
+    var rowsPerSample: Int { outHeight * outWidth }
+    /// Image elements per sample.
+    var sampleCount: Int { height * width * channels }
 
     /// True when a column matrix is the image itself (1x1 kernel, stride 1, no padding).
     var isIdentity: Bool { kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0 }
@@ -22,30 +26,43 @@ struct ConvGeometry: Equatable {
     /// Writes the `columnRows x patchSize` patch matrix of `image` into `columns`.
     /// - Complexity: O(columnRows * patchSize), parallel over rows.
     func im2col(_ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
-        let (oh, ow, c, k) = (outHeight, outWidth, channels, patchSize)
         let img = _SendableConstPointer(image), col = _SendablePointer(columns)
-        _parallelChunks(columnRows, chunk: _chunkSize(itemCost: k)) { range in
-            for r in range {
-                let n = r / (oh * ow), oy = (r / ow) % oh, ox = r % ow
-                var dst = col.base + r * k
-                let x0 = ox * stride - padding
-                for ky in 0..<kernelH {
-                    let iy = oy * stride - padding + ky
-                    if iy >= 0, iy < height, x0 >= 0, x0 + kernelW <= width {
-                        // The kernel row is one contiguous run of the NHWC image.
-                        dst.update(from: img.base + ((n * height + iy) * width + x0) * c, count: kernelW * c)
-                        dst += kernelW * c
-                        continue
+        _parallelChunks(columnRows, chunk: _chunkSize(itemCost: patchSize)) { range in
+            im2col(rows: range, img.base, col.base + range.lowerBound * patchSize)
+        }
+    }
+
+    /// Writes patch rows `rows` of `image` into `columns` (which holds row `rows.lowerBound` first), on the
+    /// caller's thread.
+    /// - Complexity: O(rows.count * patchSize).
+    func im2col(rows: Range<Int>, _ image: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
+        let (oh, ow, c) = (outHeight, outWidth, channels)
+        var dst = columns
+        for r in rows {
+            let n = r / (oh * ow), oy = (r / ow) % oh, ox = r % ow
+            let x0 = ox * stride - padding
+            for ky in 0..<kernelH {
+                let iy = oy * stride - padding + ky
+                guard iy >= 0, iy < height else {
+                    dst.update(repeating: 0, count: kernelW * c)
+                    dst += kernelW * c
+                    continue
+                }
+                let imageRow = image + (n * height + iy) * width * c
+                if x0 >= 0, x0 + kernelW <= width {
+                    // The kernel row is one contiguous run of the NHWC image.
+                    dst.update(from: imageRow + x0 * c, count: kernelW * c)
+                    dst += kernelW * c
+                    continue
+                }
+                for kx in 0..<kernelW {
+                    let ix = x0 + kx
+                    if ix >= 0, ix < width {
+                        dst.update(from: imageRow + ix * c, count: c)
+                    } else {
+                        dst.update(repeating: 0, count: c)
                     }
-                    for kx in 0..<kernelW {
-                        let ix = ox * stride - padding + kx
-                        if iy >= 0, iy < height, ix >= 0, ix < width {
-                            dst.update(from: img.base + ((n * height + iy) * width + ix) * c, count: c)
-                        } else {
-                            dst.update(repeating: 0, count: c)
-                        }
-                        dst += c
-                    }
+                    dst += c
                 }
             }
         }
@@ -57,28 +74,38 @@ struct ConvGeometry: Equatable {
     /// the sums are deterministic without atomics.
     /// - Complexity: O(columnRows * patchSize), parallel over image rows.
     func col2im(_ columns: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>) {
-        let (oh, ow, c, k) = (outHeight, outWidth, channels, patchSize)
         let img = _SendablePointer(image), col = _SendableConstPointer(columns)
-        _parallelChunks(batch * height, chunk: _chunkSize(itemCost: width * c * kernelH * kernelW / (stride * stride))) { range in
-            for nr in range {
-                let n = nr / height, iy = nr % height
-                let rowBase = img.base + nr * width * c
-                rowBase.update(repeating: 0, count: width * c)
-                for ky in 0..<kernelH {
-                    let ty = iy + padding - ky
-                    guard ty >= 0, ty % stride == 0 else { continue }
-                    let oy = ty / stride
-                    guard oy < oh else { continue }
-                    for ix in 0..<width {
-                        let dst = rowBase + ix * c
-                        for kx in 0..<kernelW {
-                            let tx = ix + padding - kx
-                            guard tx >= 0, tx % stride == 0 else { continue }
-                            let ox = tx / stride
-                            guard ox < ow else { continue }
-                            let src = col.base + ((n * oh + oy) * ow + ox) * k + (ky * kernelW + kx) * c
-                            for j in 0..<c { dst[j] += src[j] }
-                        }
+        _parallelChunks(batch * height, chunk: _chunkSize(itemCost: width * channels * kernelH * kernelW / (stride * stride))) { range in
+            col2im(imageRows: range, col.base, firstSample: 0, img.base)
+        }
+    }
+
+    /// Sets image rows `imageRows` (indices `n * height + y`) of `image` from `columns`, whose first
+    /// row is patch row `firstSample * rowsPerSample`, on the caller's thread.
+    ///
+    /// The samples of `imageRows` must lie within the samples `columns` holds.
+    /// - Complexity: O(imageRows.count * width * kernelH * kernelW * channels / stride²).
+    func col2im(imageRows: Range<Int>, _ columns: UnsafePointer<Float>, firstSample: Int,
+                _ image: UnsafeMutablePointer<Float>) {
+        let (oh, ow, c, k) = (outHeight, outWidth, channels, patchSize)
+        for nr in imageRows {
+            let n = nr / height - firstSample, iy = nr % height
+            let rowBase = image + nr * width * c
+            rowBase.update(repeating: 0, count: width * c)
+            for ky in 0..<kernelH {
+                let ty = iy + padding - ky
+                guard ty >= 0, ty % stride == 0 else { continue }
+                let oy = ty / stride
+                guard oy < oh else { continue }
+                for ix in 0..<width {
+                    let dst = rowBase + ix * c
+                    for kx in 0..<kernelW {
+                        let tx = ix + padding - kx
+                        guard tx >= 0, tx % stride == 0 else { continue }
+                        let ox = tx / stride
+                        guard ox < ow else { continue }
+                        let src = columns + ((n * oh + oy) * ow + ox) * k + (ky * kernelW + kx) * c
+                        for j in 0..<c { dst[j] += src[j] }
                     }
                 }
             }

@@ -10,6 +10,8 @@ public final class ConvTranspose2d: Layer {
     private var geometry: ConvGeometry?
     private var input: Tensor?
     private var columns: [Float] = []
+    /// Per-worker column and weight-gradient buffers of the blocked path.
+    private var scratch: [Float] = []
 
     /// A transposed convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -39,10 +41,14 @@ public final class ConvTranspose2d: Layer {
         geometry = g
         self.input = input
         let (m, k, cin) = (g.columnRows, g.patchSize, w[0])
-        var y = [Float](repeating: 0, count: g.imageCount)
-        if g.isIdentity {
+        var y: [Float]
+        if let blocks = _SampleBlocks(g) {
+            y = forwardBlocked(input, g, blocks)
+        } else if g.isIdentity {
+            y = [Float](repeating: 0, count: g.imageCount)
             _matmul(input.data, weight.value.data, into: &y, m: m, n: k, k: cin)
         } else {
+            y = [Float](repeating: 0, count: g.imageCount)
             if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
             _matmul(input.data, weight.value.data, into: &columns, m: m, n: k, k: cin)
             columns.withUnsafeBufferPointer { c in
@@ -58,6 +64,7 @@ public final class ConvTranspose2d: Layer {
         let (m, k, cin) = (g.columnRows, g.patchSize, weight.value.shape[0])
         precondition(gradOutput.count == g.imageCount, "ConvTranspose2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: g.imageCount / g.channels, columns: g.channels, into: &bias.grad.data) }
+        if let blocks = _SampleBlocks(g) { return backwardBlocked(gradOutput, input, g, blocks) }
         if !g.isIdentity {
             // The forward columns are no longer needed: reuse their storage for im2col(dY).
             if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
@@ -69,6 +76,47 @@ public final class ConvTranspose2d: Layer {
         _matmul(input.data, dcol, into: &weight.grad.data, m: cin, n: k, k: m, transA: true, accumulate: true)
         var dx = [Float](repeating: 0, count: m * cin)
         _matmul(dcol, weight.value.data, into: &dx, m: m, n: cin, k: k, transB: true)
+        return Tensor(shape: input.shape, data: dx)
+    }
+
+    /// Forward by blocks of samples: each worker multiplies its block into columns and gathers them
+    /// into its samples' output pixels while the columns are in cache.
+    private func forwardBlocked(_ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> [Float] {
+        let (k, cin) = (g.patchSize, weight.value.shape[0])
+        let perWorker = blocks.maxRows * k
+        return _withBlockBuffers(reading: [input.data, weight.value.data], scratch: &scratch,
+                                 scratchCount: blocks.workers * perWorker, outputCount: g.imageCount) { p in
+            blocks.forEach(dynamic: true) { b, worker in
+                let rows = blocks.rows(b), samples = blocks.samples(b), cols = p.scratch + worker * perWorker
+                _sgemm(m: rows.count, n: k, k: cin, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
+                       b: p.inputs[1], ldb: k, c: cols, ldc: k)
+                g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, cols,
+                         firstSample: samples.lowerBound, p.output)
+            }
+        }
+    }
+
+    /// Backward by blocks of samples: each worker im2cols its samples' output gradient, adds the
+    /// block's weight gradient into its own partial sum and writes the block's input gradient.
+    /// Partials are added in worker order.
+    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
+        let (k, cin) = (g.patchSize, weight.value.shape[0])
+        let patch = blocks.maxRows * k, perWorker = patch + cin * k
+        let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
+                                   scratchCount: blocks.workers * perWorker, outputCount: g.columnRows * cin) { p in
+            blocks.forEach { b, worker in
+                let rows = blocks.rows(b), dcols = p.scratch + worker * perWorker, dw = dcols + patch
+                g.im2col(rows: rows, p.inputs[1], dcols)
+                _sgemm(transA: true, m: cin, n: k, k: rows.count, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
+                       b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
+                _sgemm(transB: true, m: rows.count, n: cin, k: k, a: dcols, lda: k, b: p.inputs[2], ldb: k,
+                       c: p.output + rows.lowerBound * cin, ldc: cin)
+            }
+        }
+        scratch.withUnsafeBufferPointer { sp in
+            _addPartials(sp.baseAddress! + patch, stride: perWorker, workers: blocks.workers, count: cin * k,
+                         into: &weight.grad.data)
+        }
         return Tensor(shape: input.shape, data: dx)
     }
 }

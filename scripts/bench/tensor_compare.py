@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
-"""Runs the GAN layer shapes in PyTorch (channels_last, float32) and sgemm in numpy, with the
-same thread count and batch as the Swift run whose JSON lines are in argv[1], and prints one
-table side by side. Timing: fastest of repeated runs after two warm-ups, as in the Swift bench."""
+"""PyTorch side of scripts/bench/70-tensor.sh, in two modes.
+
+  tensor_compare.py measure THREADS BATCH          times the GAN layer shapes in PyTorch
+                                                   (channels_last, float32) and sgemm in numpy;
+                                                   prints one JSON object per line, like the Swift bench
+  tensor_compare.py table SWIFT TORCH THREADS BATCH  one table side by side from the two JSON-lines
+                                                   files, each row the fastest over all rounds
+
+Timing: fastest of repeated runs after two warm-ups, as in the Swift bench. The shell script
+alternates Swift and PyTorch rounds, so both sides see the same spells of machine load."""
 import json
 import os
 import sys
 import time
-
-import numpy as np
-import torch
-
-swift_path, threads, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-torch.set_num_threads(threads)
-torch.manual_seed(0)
 
 
 def timeit(fn, budget=0.6):
@@ -40,41 +40,72 @@ def shapes(w):
     ]
 
 
-ref = {}
-n = 1024
-a, b = np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32)
-ref[("sgemm 1024^3", None, "fwd")] = timeit(lambda: a @ b)
-for w in (32, 64):
-    for name, tr, cin, cout, size, k, s, p in shapes(w):
-        cls = torch.nn.ConvTranspose2d if tr else torch.nn.Conv2d
-        layer = cls(cin, cout, k, stride=s, padding=p, bias=False).to(memory_format=torch.channels_last)
-        x = torch.randn(batch, cin, size, size).to(memory_format=torch.channels_last).requires_grad_(True)
-        with torch.no_grad():
-            ref[(name, w, "fwd")] = timeit(lambda: layer(x))
-        y = layer(x)
-        gy = torch.randn_like(y)
+def emit(name, width, pass_, seconds):
+    print(json.dumps({"name": name, "width": width, "pass": pass_, "seconds": seconds}), flush=True)
 
-        def step():
-            x.grad = None
-            layer.weight.grad = None
-            layer(x).backward(gy)
-        ref[(name, w, "fwd+bwd")] = timeit(step)
 
-rows = [json.loads(line) for line in open(swift_path) if line.strip()]
-gemm = next(r for r in rows if r["name"].startswith("sgemm"))
-gemm_rate = gemm["flops"] / gemm["seconds"] / 1e9
-print(f"threads={threads} batch={batch} torch={torch.__version__} numpy={np.__version__} "
-      f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
-print(f"{'layer':<34}{'w':>3} {'pass':<8}{'swift ms':>9}{'torch ms':>9}{'speedup':>8}{'GFLOP/s':>8}{'%sgemm':>7}  note")
-misses = 0
-for r in rows:
-    key = (r["name"], r.get("width"), r["pass"])
-    t_ref = ref[key]
-    rate = r["flops"] / r["seconds"] / 1e9
-    speed = t_ref / r["seconds"]
-    label = "numpy" if r["name"].startswith("sgemm") else "torch"
-    note = "" if speed >= 1.0 else "MISS (<1.0x)"
-    misses += speed < 1.0 and label == "torch"
-    print(f"{r['name']:<34}{r.get('width') or '':>3} {r['pass']:<8}{r['seconds']*1e3:9.3f}{t_ref*1e3:9.3f}"
-          f"{speed:7.2f}x{rate:8.1f}{100*rate/gemm_rate:6.0f}%  {note}{' (vs numpy)' if label == 'numpy' else ''}")
-print(f"sgemm reference rate {gemm_rate:.1f} GFLOP/s (OpenBLAS via Swift); layers below 1.0x PyTorch: {misses}")
+def measure(threads, batch):
+    import numpy as np
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    n = 1024
+    a, b = np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32)
+    emit("sgemm 1024^3", None, "fwd", timeit(lambda: a @ b))
+    for w in (32, 64):
+        for name, tr, cin, cout, size, k, s, p in shapes(w):
+            cls = torch.nn.ConvTranspose2d if tr else torch.nn.Conv2d
+            layer = cls(cin, cout, k, stride=s, padding=p, bias=False).to(memory_format=torch.channels_last)
+            x = torch.randn(batch, cin, size, size).to(memory_format=torch.channels_last).requires_grad_(True)
+            with torch.no_grad():
+                emit(name, w, "fwd", timeit(lambda: layer(x)))
+            gy = torch.randn_like(layer(x))
+
+            def step():
+                x.grad = None
+                layer.weight.grad = None
+                layer(x).backward(gy)
+            emit(name, w, "fwd+bwd", timeit(step))
+
+
+def fastest(path):
+    """Rows of a JSON-lines file keyed by (name, width, pass), each the fastest over all rounds, in first-seen order."""
+    rows = {}
+    for line in open(path):
+        if line.strip():
+            r = json.loads(line)
+            key = (r["name"], r.get("width"), r["pass"])
+            if key not in rows or r["seconds"] < rows[key]["seconds"]:
+                rows[key] = r
+    return rows
+
+
+def table(swift_path, torch_path, threads, batch):
+    import numpy as np
+    import torch
+    rows, ref = fastest(swift_path), fastest(torch_path)
+    gemm = next(r for k, r in rows.items() if k[0].startswith("sgemm"))
+    gemm_rate = gemm["flops"] / gemm["seconds"] / 1e9
+    print(f"threads={threads} batch={batch} torch={torch.__version__} numpy={np.__version__} "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+    print(f"{'layer':<34}{'w':>3} {'pass':<8}{'swift ms':>9}{'torch ms':>9}{'speedup':>8}{'GFLOP/s':>8}{'%sgemm':>7}  note")
+    misses = 0
+    for key, r in rows.items():
+        t_ref = ref[key]["seconds"]
+        rate = r["flops"] / r["seconds"] / 1e9
+        speed = t_ref / r["seconds"]
+        is_gemm = r["name"].startswith("sgemm")
+        note = "" if speed >= 1.0 else "MISS (<1.0x)"
+        misses += speed < 1.0 and not is_gemm
+        print(f"{r['name']:<34}{r.get('width') or '':>3} {r['pass']:<8}{r['seconds']*1e3:9.3f}{t_ref*1e3:9.3f}"
+              f"{speed:7.2f}x{rate:8.1f}{100*rate/gemm_rate:6.0f}%  {note}{' (vs numpy)' if is_gemm else ''}")
+    print(f"sgemm reference rate {gemm_rate:.1f} GFLOP/s (OpenBLAS via Swift); layers below 1.0x PyTorch: {misses}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "measure":
+        measure(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "table":
+        table(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        sys.exit(f"usage: {sys.argv[0]} measure THREADS BATCH | table SWIFT TORCH THREADS BATCH")
