@@ -36,10 +36,14 @@ let package = Package(
         .target(name: "GloVe", dependencies: ["EEE443", "Parallel"]),
         // Float32 NHWC tensors, layers with forward/backward, Adam, parameter files; GEMMs on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        // GAN-INT-CLS (Reed et al. 2016): G, D, GRU text encoder, the matching-aware training step.
+        .target(name: "GAN", dependencies: ["Tensor"]),
+        // The training loop: data seam, synthetic data, checkpoints, CSV log, PNG grids, evaluation.
+        .target(name: "Training", dependencies: ["GAN", "Tensor", "EEE443", "GloVe", "CPNG"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "GAN", "Training", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
@@ -48,6 +52,8 @@ let package = Package(
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "Tensor", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "GAN", "Tensor", "EEE443", "TestSupport", "t2i"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )

@@ -1,0 +1,60 @@
+import GAN
+import Tensor
+import Testing
+
+@Suite struct GRUTextEncoderTests {
+    /// The GRU's gradient through D's matching-aware loss (fake images held fixed, as in
+    /// training) against central finite differences, on the entries with the largest gradient.
+    @Test func gradientThroughDiscriminatorLossMatchesFiniteDifferences() throws {
+        let model = GANModel(smallConfiguration(.gru, interpolation: false), seed: 13)
+        let encoder = try #require(model.textEncoder)
+        let batch = testBatch(size: 6, imageSize: 16)
+        var rng = SeededGenerator(seed: 8)
+        let fakes = Tensor.uniform(batch.images.shape, low: -1, high: 1, using: &rng)
+        func loss() -> Double {
+            let d = model.accumulateDiscriminatorGradients(images: batch.images, text: model.encode(batch.captions),
+                                                           fakeImages: fakes)
+            return Double(d.real) + 0.5 * (Double(d.wrong) + Double(d.fake))
+        }
+        model.discriminatorOptimizer.zeroGrad()
+        let d = model.accumulateDiscriminatorGradients(images: batch.images, text: encoder.forward(batch.captions),
+                                                       fakeImages: fakes)
+        encoder.backward(d.textGradient)
+        let analytic = encoder.parameters.map(\.grad)
+        var checked = 0
+        for (p, grad) in zip(encoder.parameters, analytic) {
+            let top = grad.data.indices.sorted { abs(grad.data[$0]) > abs(grad.data[$1]) }.prefix(3)
+            for i in top {
+                let original = p.value.data[i], h: Float = 1e-3
+                p.value.data[i] = original + h
+                let plus = loss()
+                p.value.data[i] = original - h
+                let minus = loss()
+                p.value.data[i] = original
+                let numeric = (plus - minus) / (2 * Double(h))
+                let a = Double(grad.data[i])
+                #expect(abs(numeric - a) <= 0.05 * abs(a) + 1e-5, "\(p.name)[\(i)]: analytic \(a), numeric \(numeric)")
+                #expect(abs(a) > 1e-4, "\(p.name) gradient is vanishing")
+                checked += 1
+            }
+        }
+        #expect(checked == 15)
+    }
+
+    @Test func weightsChangeAfterATrainingStepAndPaddingIsMasked() throws {
+        let model = GANModel(smallConfiguration(.gru), seed: 17)
+        let encoder = try #require(model.textEncoder)
+        let batch = testBatch(size: 4, imageSize: 16)
+        let encoded = encoder.forward(batch.captions)
+        // More padding after <END> must not change the encoding: padded steps are masked.
+        var wider: [Int32] = []
+        for r in 0..<4 { wider += batch.captions.tokens[r * 17..<(r + 1) * 17] + [0, 0, 0, 0, 0] }
+        let padded = encoder.forward(CaptionBatch(tokens: wider, tokensPerCaption: 22, glove: batch.captions.glove))
+        #expect(padded == encoded)
+        let before = encoder.parameters.map(\.value)
+        var rng = SeededGenerator(seed: 1)
+        _ = model.trainStep(images: batch.images, captions: batch.captions, random: &rng)
+        for (p, old) in zip(encoder.parameters, before) { #expect(p.value != old, "\(p.name) did not change") }
+        #expect(encoder.forward(batch.captions) != encoded)
+    }
+}
