@@ -61,3 +61,21 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         return nil
     }
 }
+
+extension GANConfiguration {
+    /// Decoding with defaults: absent keys keep the values of `init()`.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? imageSize
+        width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
+        textEncoder = try c.decodeIfPresent(TextEncoderKind.self, forKey: .textEncoder) ?? textEncoder
+        gloveDimension = try c.decodeIfPresent(Int.self, forKey: .gloveDimension) ?? gloveDimension
+        interpolation = try c.decodeIfPresent(Bool.self, forKey: .interpolation) ?? interpolation
+        noiseDimension = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) ?? noiseDimension
+        projectionDimension = try c.decodeIfPresent(Int.self, forKey: .projectionDimension) ?? projectionDimension
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize
+        embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? embeddingDimension
+        gruHidden = try c.decodeIfPresent(Int.self, forKey: .gruHidden) ?? gruHidden
+    }
+}

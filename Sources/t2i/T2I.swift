@@ -8,6 +8,8 @@ struct T2I: AsyncParsableCommand {
         abstract: "Turn the EEE443 COCO captioning files into clean 64x64 training shards and train a text-conditioned GAN on the CPU.",
         subcommands: [
             Inspect.self,
+            Train.self,
+            Sample.self,
         ]
     )
 }
