@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "GAN", dependencies: ["Tensor"]),
         // The training loop: data seam, synthetic data, checkpoints, CSV log, PNG grids, evaluation.
         .target(name: "Training", dependencies: ["GAN", "Tensor", "EEE443", "GloVe", "CPNG"]),
+        // Does G follow the caption? Attribute classifier, accuracies, diversity, Frechet distance.
+        .target(name: "Evaluation", dependencies: ["Training", "GAN", "Tensor"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "GAN", "Training", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "GAN", "Training", "Evaluation", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "GAN", "Tensor", "EEE443", "TestSupport", "t2i"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Training", "GAN", "Tensor", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
     ]
 )

@@ -3,7 +3,7 @@ import EEE443
 import GAN
 import Tensor
 
-/// Coloured objects (ball, box, kite) on textured backgrounds (grass, sand, water, road),
+/// Coloured objects (ball: disc, box: square, kite: triangle) on textured backgrounds (grass, sand, water, road),
 /// rendered on demand from a seed, each with five captions in the EEE443 vocabulary, e.g.
 /// "a red ball on the grass". Stands in for the demo dataset until it lands.
 public struct SyntheticShapes: AttributeLabeledData, Sendable {
@@ -79,7 +79,7 @@ public struct SyntheticShapes: AttributeLabeledData, Sendable {
         var rng = SeededGenerator(seed: seed &+ 0x5EED &+ UInt64(record) &* 0x9E37_79B9_7F4A_7C15)
         let labels = records[record], s = Float(imageSize)
         let colour = Self.colours[labels[0]].rgb, background = Self.backgrounds[labels[2]].rgb
-        let radius = s * Float(0.18 + 0.1 * rng.nextUniform())
+        let radius = s * Float(0.2 + 0.1 * rng.nextUniform())
         let cx = radius + Float(rng.nextUniform()) * (s - 2 * radius), cy = radius + Float(rng.nextUniform()) * (s - 2 * radius)
         let stripe = Float(2 + rng.next() % 3)
         let base = out.startIndex
@@ -89,8 +89,9 @@ public struct SyntheticShapes: AttributeLabeledData, Sendable {
                 let inside: Bool
                 switch labels[1] {
                 case 0: inside = fx * fx + fy * fy <= radius * radius
-                case 1: inside = abs(fx) <= radius * 0.85 && abs(fy) <= radius * 0.85
-                default: inside = abs(fx) + abs(fy) <= radius * 1.1
+                case 1: inside = abs(fx) <= radius * 0.9 && abs(fy) <= radius * 0.9
+                // A kite: a triangle, apex up.
+                default: inside = abs(fy) <= radius && abs(fx) <= (fy + radius) * 0.55
                 }
                 // Backgrounds get a texture (stripes plus noise) so that they are not flat colours.
                 let texture = 0.06 * Float(((y / Int(stripe)) % 2) * 2 - 1) + Float(0.08 * (rng.nextUniform() - 0.5))

@@ -35,4 +35,13 @@ extension TrainingConfiguration {
                                              reason: "the Shards reader is not available in this build yet; use data.source \"synthetic\"")
         }
     }
+
+    /// Held-out real records with every attribute combination: synthetic records from another
+    /// seed. (The demo dataset's adapter will return its test split here.)
+    /// - Throws: `TrainingConfigurationError` if the source cannot be opened.
+    public func makeTestData() throws -> any AttributeLabeledData {
+        guard data.source == "synthetic" else { return try makeData() }
+        return SyntheticShapes(count: 2048, imageSize: model.imageSize, seed: data.seed &+ 0x7E57,
+                               captionEncoder: try captionEncoder())
+    }
 }

@@ -10,6 +10,7 @@ struct T2I: AsyncParsableCommand {
             Inspect.self,
             Train.self,
             Sample.self,
+            Evaluate.self,
         ]
     )
 }
