@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
         .executableTarget(name: "t2i-bench-tensor", dependencies: ["Tensor", "COpenBLAS"], path: "Sources/BenchTensor"),
+        // Training-step benchmark: images/s against the PyTorch reference (scripts/bench/80-train.sh).
+        .executableTarget(name: "t2i-bench-train", dependencies: ["GAN", "Training", "Tensor", "COpenBLAS"], path: "Sources/BenchTrain"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),

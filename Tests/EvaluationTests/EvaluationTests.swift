@@ -50,7 +50,6 @@ import Training
         evaluator.classifierSteps = 300
         evaluator.samplesPerCaption = 4
         evaluator.realTestImages = 128
-        evaluator.batch = 32
         let report = try evaluator.evaluate(model: model, step: 0, train: try c.makeData(), test: try c.makeTestData(),
                                             heldOut: c.data.heldOut)
         #expect(report.attributes.map(\.name) == ["colour", "object", "background"])
