@@ -46,21 +46,10 @@ extension GANModel {
 
         // G: its images (and the interpolated ones) judged by the updated D, target 1.
         generatorOptimizer.zeroGrad()
-        let logits = discriminator.headForward(features: discriminator.trunkForward(generated), text: generatorText)
-        let ones = Tensor(zeros: [n], value: 1)
-        let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
-        var gradLogits = gLoss.gradient
-        var interpolated: Float = 0
-        if c.interpolation {
-            let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<2 * n), targets: ones)
-            interpolated = iLoss.loss
-            gradLogits = gradLogits.batchConcatenated(iLoss.gradient)
-        }
-        let headGrad = discriminator.headBackward(gradLogits)
-        generator.backward(discriminator.trunkBackward(headGrad.features))
+        let g = accumulateGeneratorGradients(generated: generated, text: generatorText, batch: n)
         generatorOptimizer.update()
 
-        return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: gLoss.loss, interpolated: interpolated)
+        return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated)
     }
 
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
@@ -92,5 +81,28 @@ extension GANModel {
         discriminator.trunkBackward(fakeGrad.features)
         textGrad = textGrad.adding(fakeGrad.text)
         return (real.loss, wrong.loss, fake.loss, textGrad)
+    }
+
+    /// G's loss on images it already generated (its forward pass cached), adding its gradients
+    /// into G's parameters (D's gradients are accumulated too and cleared by D's next step).
+    /// - Parameters:
+    ///   - generated: G's last output, `[N, S, S, 3]`, or `[2N, ...]` with interpolation.
+    ///   - text: the caption vectors G was given, same leading extent.
+    ///   - batch: N; the first N samples score `loss`, the rest `interpolated`.
+    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int)
+        -> (loss: Float, interpolated: Float) {
+        let logits = discriminator.headForward(features: discriminator.trunkForward(generated), text: text)
+        let ones = Tensor(zeros: [n], value: 1)
+        let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
+        var gradLogits = gLoss.gradient
+        var interpolated: Float = 0
+        if generated.shape[0] > n {
+            let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<generated.shape[0]), targets: ones)
+            interpolated = iLoss.loss
+            gradLogits = gradLogits.batchConcatenated(iLoss.gradient)
+        }
+        let headGrad = discriminator.headBackward(gradLogits)
+        generator.backward(discriminator.trunkBackward(headGrad.features))
+        return (gLoss.loss, interpolated)
     }
 }

@@ -58,3 +58,33 @@ import Testing
         #expect(encoder.forward(batch.captions) != encoded)
     }
 }
+
+@Suite struct GeneratorGradientTests {
+    /// G's gradient through D (and D's batch norms) against central finite differences of G's loss.
+    @Test func generatorGradientThroughDiscriminatorMatchesFiniteDifferences() {
+        let model = GANModel(smallConfiguration(.glove, interpolation: true), seed: 23)
+        let batch = testBatch(size: 6, imageSize: 16)
+        var rng = SeededGenerator(seed: 4)
+        let noise = Tensor.normal([12, 100], std: 1, using: &rng)
+        let text = batch.captions.glove.batchConcatenated(Tensor.normal([6, 50], std: 0.3, using: &rng))
+        func loss() -> Double {
+            let g = model.accumulateGeneratorGradients(generated: model.generator.forward(noise: noise, text: text), text: text, batch: 6)
+            return Double(g.loss) + Double(g.interpolated)
+        }
+        model.generatorOptimizer.zeroGrad()
+        _ = loss()
+        let analytic = model.generator.parameters.map(\.grad)
+        for (p, grad) in zip(model.generator.parameters, analytic) where p.value.rank > 1 {
+            for i in grad.data.indices.sorted(by: { abs(grad.data[$0]) > abs(grad.data[$1]) }).prefix(2) {
+                let original = p.value.data[i], h: Float = 1e-3
+                p.value.data[i] = original + h
+                let plus = loss()
+                p.value.data[i] = original - h
+                let minus = loss()
+                p.value.data[i] = original
+                let numeric = (plus - minus) / (2 * Double(h)), a = Double(grad.data[i])
+                #expect(abs(numeric - a) <= 0.05 * abs(a) + 1e-5, "\(p.name)[\(i)]: analytic \(a), numeric \(numeric)")
+            }
+        }
+    }
+}
