@@ -21,23 +21,7 @@ import Testing
                                                        fakeImages: fakes)
         encoder.backward(d.textGradient)
         let analytic = encoder.parameters.map(\.grad)
-        var checked = 0
-        for (p, grad) in zip(encoder.parameters, analytic) {
-            let top = grad.data.indices.sorted { abs(grad.data[$0]) > abs(grad.data[$1]) }.prefix(3)
-            for i in top {
-                let original = p.value.data[i], h: Float = 1e-3
-                p.value.data[i] = original + h
-                let plus = loss()
-                p.value.data[i] = original - h
-                let minus = loss()
-                p.value.data[i] = original
-                let numeric = (plus - minus) / (2 * Double(h))
-                let a = Double(grad.data[i])
-                #expect(abs(numeric - a) <= 0.05 * abs(a) + 1e-5, "\(p.name)[\(i)]: analytic \(a), numeric \(numeric)")
-                #expect(abs(a) > 1e-4, "\(p.name) gradient is vanishing")
-                checked += 1
-            }
-        }
+        let checked = checkLargestGradients(encoder.parameters, analytic, count: 3, loss: loss)
         #expect(checked == 15)
     }
 
@@ -73,18 +57,28 @@ import Testing
         }
         model.generatorOptimizer.zeroGrad()
         _ = loss()
-        let analytic = model.generator.parameters.map(\.grad)
-        for (p, grad) in zip(model.generator.parameters, analytic) where p.value.rank > 1 {
-            for i in grad.data.indices.sorted(by: { abs(grad.data[$0]) > abs(grad.data[$1]) }).prefix(2) {
-                let original = p.value.data[i], h: Float = 1e-3
-                p.value.data[i] = original + h
-                let plus = loss()
-                p.value.data[i] = original - h
-                let minus = loss()
-                p.value.data[i] = original
-                let numeric = (plus - minus) / (2 * Double(h)), a = Double(grad.data[i])
-                #expect(abs(numeric - a) <= 0.05 * abs(a) + 1e-5, "\(p.name)[\(i)]: analytic \(a), numeric \(numeric)")
-            }
+        let weights = model.generator.parameters.filter { $0.value.rank > 1 }
+        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, loss: loss) == 2 * weights.count)
+    }
+}
+
+/// Compares `analytic` with central differences of `loss` (h = 1e-3) on the `count` largest
+/// gradient entries of each parameter, within 5%; returns how many entries it checked.
+func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], count: Int, loss: () -> Double) -> Int {
+    var checked = 0
+    for (p, grad) in zip(parameters, analytic) {
+        for i in grad.data.indices.sorted(by: { abs(grad.data[$0]) > abs(grad.data[$1]) }).prefix(count) {
+            let original = p.value.data[i], h: Float = 1e-3
+            p.value.data[i] = original + h
+            let plus = loss()
+            p.value.data[i] = original - h
+            let minus = loss()
+            p.value.data[i] = original
+            let numeric = (plus - minus) / (2 * Double(h)), a = Double(grad.data[i])
+            #expect(abs(numeric - a) <= 0.05 * abs(a) + 1e-5, "\(p.name)[\(i)]: analytic \(a), numeric \(numeric)")
+            #expect(abs(a) > 1e-4, "\(p.name) gradient is vanishing")
+            checked += 1
         }
     }
+    return checked
 }
