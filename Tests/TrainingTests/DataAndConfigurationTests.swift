@@ -47,6 +47,11 @@ import Training
         #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("c.json")) }
     }
 
+    @Test func exampleConfigurationLoads() throws {
+        let c = try TrainingConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/train-synthetic.json").path)
+        #expect(c.model.width == 32 && c.model.imageSize == 64 && c.data.heldOut.count == 4 && c.sampleCaptions?.count == 8)
+    }
+
     /// The grid is a real PNG: Pillow reads its size and the pixel values we wrote.
     @Test func gridIsReadableByPillow() throws {
         let dir = try TemporaryDirectory("png")
