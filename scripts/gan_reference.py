@@ -39,39 +39,34 @@ def train_step_flops(width, batch):
     return batch * (6 * g + 12 * t + 15 * h)
 
 
-def main():
+def build_models():
+    """G, D and the N(0, 0.02) initialiser, defined once torch is imported."""
     import torch
     import torch.nn as nn
-    import torch.nn.functional as F
-
-    threads, batch, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    widths = [int(x) for x in sys.argv[4].split(",")]
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    cl = torch.channels_last
 
     class G(nn.Module):
-        def __init__(self, w, text_dim=50):
+        def __init__(self, w, text_dim=50, stages=4):
             super().__init__()
             self.text = nn.Sequential(nn.Linear(text_dim, 128), nn.LeakyReLU(0.2))
-            layers = [nn.ConvTranspose2d(228, 8 * w, 4, 1, 0, bias=False), nn.BatchNorm2d(8 * w), nn.ReLU()]
-            ch = 8 * w
-            for i in range(4):
-                out = 3 if i == 3 else ch // 2
+            ch = w << (stages - 1)
+            layers = [nn.ConvTranspose2d(228, ch, 4, 1, 0, bias=False), nn.BatchNorm2d(ch), nn.ReLU()]
+            for i in range(stages):
+                last = i == stages - 1
+                out = 3 if last else ch // 2
                 layers.append(nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=False))
-                layers += [nn.Tanh()] if i == 3 else [nn.BatchNorm2d(out), nn.ReLU()]
+                layers += [nn.Tanh()] if last else [nn.BatchNorm2d(out), nn.ReLU()]
                 ch = out
             self.body = nn.Sequential(*layers)
 
         def forward(self, z, t):
-            x = torch.cat([z, self.text(t)], 1)[:, :, None, None].contiguous(memory_format=cl)
+            x = torch.cat([z, self.text(t)], 1)[:, :, None, None].contiguous(memory_format=torch.channels_last)
             return self.body(x)
 
     class D(nn.Module):
-        def __init__(self, w, text_dim=50):
+        def __init__(self, w, text_dim=50, stages=4):
             super().__init__()
             layers, ch = [], 3
-            for i in range(4):
+            for i in range(stages):
                 out = w if i == 0 else ch * 2
                 layers.append(nn.Conv2d(ch, out, 4, 2, 1, bias=False))
                 if i > 0:
@@ -85,13 +80,28 @@ def main():
 
         def head(self, features, t):
             p = self.text(t)[:, :, None, None].expand(-1, -1, 4, 4)
-            return self.joint(torch.cat([features, p], 1).contiguous(memory_format=cl)).view(-1)
+            return self.joint(torch.cat([features, p], 1).contiguous(memory_format=torch.channels_last)).view(-1)
 
-    def init(m):
+    def init_weights(m):
         for p in m.parameters():
             if p.dim() > 1:
                 nn.init.normal_(p, 0, 0.02)
 
+    return G, D, init_weights
+
+
+def main():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    threads, batch, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    widths = [int(x) for x in sys.argv[4].split(",")]
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    cl = torch.channels_last
+
+    G, D, init = build_models()
     bce = F.binary_cross_entropy_with_logits
     for w in widths:
         g, d = G(w).to(memory_format=cl), D(w).to(memory_format=cl)
