@@ -34,9 +34,10 @@ public struct EvaluationReport: Codable, Sendable {
         var lines = ["evaluation at step \(step): \(generatedImages) generated images, \(realTestImages) held-out real images",
                      "attribute    classes  chance  real   generated  unseen-combos"]
         for a in attributes {
-            lines.append(String(format: "%-12@ %7d  %5.1f%%  %5.1f%%  %7.1f%%  %@", a.name as NSString, a.classes, 100 * a.chance,
-                                100 * a.real, 100 * a.generated,
-                                (a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -") as NSString))
+            let unseen = a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -"
+            lines.append(a.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + String(format: " %7d  %5.1f%%  %5.1f%%  %7.1f%%  ", a.classes, 100 * a.chance, 100 * a.real, 100 * a.generated)
+                         + unseen)
         }
         lines.append(String(format: "intra-caption diversity (generated / real): %.3f", diversityRatio))
         lines.append(String(format: "Frechet distance (classifier features): %.3f   real-vs-real baseline: %.3f", frechet, frechetRealBaseline))
