@@ -58,6 +58,12 @@ let package = Package(
             "EEE443", "GloVe", "Download", "Ledger", "Imaging", "Shards", "DemoData", "DemoHost", "Parallel",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // GAN-INT-CLS (Reed et al. 2016): G, D, GRU text encoder, the matching-aware training step.
+        .target(name: "GAN", dependencies: ["Tensor"]),
+        // The training loop: data seam, synthetic data, checkpoints, CSV log, PNG grids, evaluation.
+        .target(name: "Training", dependencies: ["GAN", "Tensor", "EEE443", "GloVe", "CPNG"]),
+        // Does G follow the caption? Attribute classifier, accuracies, diversity, Frechet distance.
+        .target(name: "Evaluation", dependencies: ["Training", "GAN", "Tensor"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // libpng's setjmp-based write API behind plain status codes (interlaced, palette, 16-bit PNGs for the demo host).
@@ -67,7 +73,7 @@ let package = Package(
         // The loopback image host serving the demo files with a documented fault mix.
         .target(name: "DemoHost", dependencies: ["DemoData"] + nio),
         // The command-line tool: a thin layer over the modules above.
-        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", "Shards", "DemoData", "DemoHost", "Ledger", "Pipeline", argumentParser, logging]),
+        .executableTarget(name: "t2i", dependencies: ["EEE443", "GloVe", "Imaging", "Shards", "DemoData", "DemoHost", "Ledger", "Pipeline", "GAN", "Training", "Evaluation", argumentParser, logging]),
         // Benchmarks run by `make bench`; they print figures next to the Python reference.
         .executableTarget(name: "t2i-bench", dependencies: ["EEE443", "GloVe"], path: "Sources/Bench"),
         // Tensor benchmark: GAN layer shapes and sgemm, compared with PyTorch by scripts/bench/70-tensor.sh.
@@ -75,6 +81,8 @@ let package = Package(
         .executableTarget(name: "t2i-bench-shards", dependencies: ["Shards"], path: "Sources/BenchShards"),
         // Imaging benchmark: decode + filter + resize throughput per size bucket (scripts/bench/40-imaging.sh).
         .executableTarget(name: "t2i-bench-imaging", dependencies: ["Imaging", "CTurboJPEG"], path: "Sources/BenchImaging"),
+        // Training-step benchmark: images/s against the PyTorch reference (scripts/bench/80-train.sh).
+        .executableTarget(name: "t2i-bench-train", dependencies: ["GAN", "Training", "Tensor", "COpenBLAS"], path: "Sources/BenchTrain"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "EEE443Tests", dependencies: ["EEE443", "HDF5", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
@@ -84,6 +92,9 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "t2i"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "Tensor", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "GAN", "Tensor", "EEE443", "TestSupport", "t2i"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Training", "GAN", "Tensor", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["t2i", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "EEE443", "HDF5", "TestSupport"]),
         .testTarget(name: "DemoHostTests", dependencies: ["DemoHost", "DemoData", "t2i", "TestSupport"]),

@@ -15,6 +15,9 @@ struct T2I: AsyncParsableCommand {
             DemoDataCommand.self,
             ServeDemo.self,
             ImageCommand.self,
+            Train.self,
+            Sample.self,
+            Evaluate.self,
         ]
     )
 }

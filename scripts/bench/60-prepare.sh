@@ -72,7 +72,7 @@ rm -rf "$ROOT/img2dataset-out"
 start_host
 NO_ALBUMENTATIONS_UPDATE=1 measure img2dataset .venv/bin/img2dataset --url_list "$ROOT/urls.txt" --input_format txt --output_format webdataset \
   --output_folder "$ROOT/img2dataset-out" --image_size 64 --resize_mode center_crop --processes_count 2 \
-  --thread_count 64 --timeout 5 --retries 1 --enable_wandb False --number_sample_per_shard 10000
+  --thread_count 64 --timeout 5 --retries 1 --enable_wandb False --number_sample_per_shard 1000
 stop_host
 I2D_ACCEPTED=$($PY - "$ROOT/img2dataset-out" <<'PYEOF'
 import glob, json, sys

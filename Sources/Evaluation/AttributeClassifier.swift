@@ -1,0 +1,106 @@
+import Foundation
+import Tensor
+
+/// A small convolutional classifier from the project's own layers: at each scale a stride-2 4x4
+/// conv and a 3x3 conv (batch norm, leaky ReLU) down to 4x4, a 64-d feature layer, and one linear head per attribute.
+/// Trained only on real images; its features also serve the Fréchet distance.
+public final class AttributeClassifier {
+    let trunk: Sequential
+    let heads: [Linear]
+    public let classCounts: [Int]
+    let optimizer: Adam
+
+    /// - Parameters:
+    ///   - imageSize: 4 * 2^k pixels.
+    ///   - classCounts: number of classes of each attribute.
+    public init(imageSize: Int, classCounts: [Int], seed: UInt64, learningRate: Float = 1e-3) {
+        var rng = SeededGenerator(seed: seed)
+        var layers: [any Layer] = []
+        var (size, channels, i) = (imageSize, 3, 0)
+        while size > 4 {
+            let out = Swift.min(32 << i, 128)
+            layers.append(Conv2d(channels, out, kernel: 4, stride: 2, padding: 1, std: 0.05, name: "cls.conv\(i)", generator: &rng))
+            layers += [BatchNorm(out, name: "cls.bn\(i)"), Activation(.leakyReLU(slope: 0.2))]
+            layers.append(Conv2d(out, out, kernel: 3, padding: 1, std: 0.05, name: "cls.conv\(i)b", generator: &rng))
+            layers += [BatchNorm(out, name: "cls.bn\(i)b"), Activation(.leakyReLU(slope: 0.2))]
+            (size, channels, i) = (size / 2, out, i + 1)
+        }
+        layers.append(_Flatten())
+        layers.append(Linear(16 * channels, Self.featureDimension, std: 0.05, name: "cls.features", generator: &rng))
+        layers.append(Activation(.leakyReLU(slope: 0.2)))
+        trunk = Sequential(layers)
+        heads = classCounts.enumerated().map { k, n in
+            Linear(Self.featureDimension, n, std: 0.05, name: "cls.head\(k)", generator: &rng)
+        }
+        self.classCounts = classCounts
+        optimizer = Adam(parameters: trunk.parameters + heads.flatMap(\.parameters), learningRate: learningRate, beta1: 0.9)
+    }
+
+    public static let featureDimension = 64
+
+    var batchNorms: [BatchNorm] { trunk.layers.compactMap { $0 as? BatchNorm } }
+
+    /// One Adam step on images `[N, S, S, 3]` with `labels[k][i]` the class of attribute k of image i.
+    /// - Returns: the mean cross-entropy of each head.
+    @discardableResult
+    public func trainStep(images: Tensor, labels: [[Int]]) -> [Float] {
+        batchNorms.forEach { $0.training = true }
+        optimizer.zeroGrad()
+        let features = trunk.forward(images)
+        var gradFeatures = Tensor(zeros: features.shape)
+        var losses: [Float] = []
+        for (head, target) in zip(heads, labels) {
+            let (loss, grad) = SoftmaxCrossEntropy.lossAndGradient(logits: head.forward(features), targets: target)
+            losses.append(loss)
+            let g = head.backward(grad)
+            for j in 0..<g.count { gradFeatures.data[j] += g.data[j] }
+        }
+        _ = trunk.backward(gradFeatures)
+        optimizer.update()
+        return losses
+    }
+
+    /// Features `[N, 64]` and the predicted class of each attribute, with running batch statistics.
+    public func predict(_ images: Tensor) -> (features: Tensor, classes: [[Int]]) {
+        batchNorms.forEach { $0.training = false }
+        let features = trunk.forward(images)
+        let classes = heads.map { head -> [Int] in
+            let logits = head.forward(features), c = logits.columns
+            return (0..<logits.rows).map { r in
+                let row = logits.data[r * c..<(r + 1) * c]
+                return row.indices.max { row[$0] < row[$1] }.map { $0 - r * c } ?? 0
+            }
+        }
+        return (features, classes)
+    }
+}
+
+/// `[N, H, W, C]` → `[N, H*W*C]` and back.
+final class _Flatten: Layer {
+    private var shape: [Int] = []
+    func forward(_ input: Tensor) -> Tensor {
+        shape = input.shape
+        return input.reshaped([input.shape[0], input.count / input.shape[0]])
+    }
+    func backward(_ gradOutput: Tensor) -> Tensor { gradOutput.reshaped(shape) }
+}
+
+/// Mean softmax cross-entropy over rows of logits, and its gradient.
+enum SoftmaxCrossEntropy {
+    /// - Complexity: O(N * classes).
+    static func lossAndGradient(logits: Tensor, targets: [Int]) -> (Float, Tensor) {
+        let (n, c) = (logits.rows, logits.columns)
+        precondition(targets.count == n && targets.allSatisfy { $0 >= 0 && $0 < c }, "one target class per row")
+        var grad = [Float](repeating: 0, count: n * c)
+        var total = 0.0
+        for r in 0..<n {
+            let row = logits.data[r * c..<(r + 1) * c]
+            let m = row.max() ?? 0
+            let exps = row.map { exp(Double($0 - m)) }
+            let sum = exps.reduce(0, +)
+            total -= log(exps[targets[r]] / sum)
+            for j in 0..<c { grad[r * c + j] = Float((exps[j] / sum - (j == targets[r] ? 1 : 0)) / Double(n)) }
+        }
+        return (Float(total / Double(n)), Tensor(shape: logits.shape, data: grad))
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GAN
+import Tensor
+import Training
+
+/// How well one attribute is recognised.
+public struct AttributeScore: Codable, Sendable {
+    public var name: String
+    public var classes: Int
+    /// 1 / classes (the combinations are drawn uniformly).
+    public var chance: Double
+    /// Classifier accuracy on held-out real images (its ceiling).
+    public var real: Double
+    /// Accuracy on images generated for every combination's caption.
+    public var generated: Double
+    /// The same, only for combinations never seen in training (nil if none were held out).
+    public var generatedUnseen: Double?
+}
+
+/// The answer to "does it follow the caption?".
+public struct EvaluationReport: Codable, Sendable {
+    public var attributes: [AttributeScore]
+    /// Mean pairwise RMS pixel distance of samples for one caption over the same for real images
+    /// of that combination (1 = as varied as the data, near 0 = mode collapse).
+    public var diversityRatio: Double
+    public var frechet: Double
+    /// Fréchet distance between two disjoint sets of real images: the floor for `frechet`.
+    public var frechetRealBaseline: Double
+    public var generatedImages: Int
+    public var realTestImages: Int
+    public var step: Int
+
+    public var text: String {
+        var lines = ["evaluation at step \(step): \(generatedImages) generated images, \(realTestImages) held-out real images",
+                     "attribute    classes  chance  real   generated  unseen-combos"]
+        for a in attributes {
+            let unseen = a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -"
+            lines.append(a.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + String(format: " %7d  %5.1f%%  %5.1f%%  %7.1f%%  ", a.classes, 100 * a.chance, 100 * a.real, 100 * a.generated)
+                         + unseen)
+        }
+        lines.append(String(format: "intra-caption diversity (generated / real): %.3f", diversityRatio))
+        lines.append(String(format: "Frechet distance (classifier features): %.3f   real-vs-real baseline: %.3f", frechet, frechetRealBaseline))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Trains the attribute classifier on real images and scores a generator with it.
+public struct Evaluator {
+    public var classifierSteps = 300
+    public var batch = 64
+    public var samplesPerCaption = 16
+    public var realTestImages = 1024
+    public var seed: UInt64 = 99
+    /// Reports classifier training progress.
+    public var log: (String) -> Void = { _ in }
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - train: the data the GAN trained on (the classifier trains on it too).
+    ///   - test: held-out real records covering every combination.
+    ///   - heldOut: combinations that never appeared in training.
+    public func evaluate(model: GANModel, step: Int, train: any AttributeLabeledData, test: any AttributeLabeledData,
+                         heldOut: [[Int]]) throws -> EvaluationReport {
+        let classes = train.attributes.map(\.classes.count)
+        let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed)
+        var rng = SeededGenerator(seed: seed)
+        for s in 0..<classifierSteps {
+            let records = (0..<batch).map { _ in Int(rng.next() % UInt64(train.count)) }
+            let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
+            let losses = classifier.trainStep(images: b.images, labels: (0..<classes.count).map { k in records.map { train.labels(of: $0)[k] } })
+            if (s + 1) % 50 == 0 { log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) })") }
+        }
+        // Held-out real images.
+        let testRecords = Array(0..<Swift.min(realTestImages, test.count))
+        let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords)
+        // A second real set, from the training data, for the Fréchet baseline.
+        let baselineRecords = (0..<testRecords.count).map { _ in Int(rng.next() % UInt64(train.count)) }
+        let baselineFeatures = try classify(classifier, data: train, records: baselineRecords).features
+
+        // Generated images: every combination's caption, `samplesPerCaption` noise vectors each.
+        let combinations = allCombinations(classes)
+        let sampler = Sampler(model: model, encoder: train.captionEncoder)
+        var generatedFeatures: [Float] = [], correct = [Int](repeating: 0, count: classes.count)
+        var unseenCorrect = [Int](repeating: 0, count: classes.count), unseen = 0
+        var generatedSpread: [Double] = [], realSpread: [Double] = []
+        let held = Set(heldOut)
+        for (i, combo) in combinations.enumerated() {
+            let images = sampler.images(captions: [test.caption(for: combo)], perCaption: samplesPerCaption, seed: seed &+ UInt64(i)).images
+            let (features, predicted) = classifier.predict(images)
+            generatedFeatures += features.data
+            for k in classes.indices {
+                let hits = predicted[k].filter { $0 == combo[k] }.count
+                correct[k] += hits
+                if held.contains(combo) { unseenCorrect[k] += hits }
+            }
+            if held.contains(combo) { unseen += samplesPerCaption }
+            generatedSpread.append(meanPairwiseDistance(images))
+            let sameCombo = testRecords.filter { test.labels(of: $0) == combo }.prefix(samplesPerCaption)
+            if sameCombo.count > 1 {
+                realSpread.append(meanPairwiseDistance(realImages.gather(Array(sameCombo))))
+            }
+        }
+        let generated = combinations.count * samplesPerCaption
+        let scores = classes.indices.map { k in
+            AttributeScore(name: train.attributes[k].name, classes: classes[k], chance: 1 / Double(classes[k]),
+                           real: Double(realCorrect[k]) / Double(testRecords.count),
+                           generated: Double(correct[k]) / Double(generated),
+                           generatedUnseen: unseen > 0 ? Double(unseenCorrect[k]) / Double(unseen) : nil)
+        }
+        let d = AttributeClassifier.featureDimension
+        return EvaluationReport(
+            attributes: scores,
+            diversityRatio: mean(generatedSpread) / Swift.max(mean(realSpread), 1e-12),
+            frechet: FrechetDistance.between(generatedFeatures, realFeatures, dimension: d),
+            frechetRealBaseline: FrechetDistance.between(baselineFeatures, realFeatures, dimension: d),
+            generatedImages: generated, realTestImages: testRecords.count, step: step)
+    }
+
+    /// Images, features and per-attribute correct counts of `records`, in batches.
+    private func classify(_ classifier: AttributeClassifier, data: any AttributeLabeledData, records: [Int]) throws
+        -> (images: _ImageSet, features: [Float], correct: [Int]) {
+        var images = _ImageSet(size: data.imageSize), features: [Float] = []
+        var correct = [Int](repeating: 0, count: data.attributes.count)
+        for start in stride(from: 0, to: records.count, by: batch) {
+            let chunk = Array(records[start..<Swift.min(start + batch, records.count)])
+            let b = try data.batch(records: chunk, captions: [Int](repeating: 0, count: chunk.count))
+            let (f, predicted) = classifier.predict(b.images)
+            images.append(b.images, records: chunk)
+            features += f.data
+            for k in correct.indices { correct[k] += zip(predicted[k], chunk).filter { $0 == data.labels(of: $1)[k] }.count }
+        }
+        return (images, features, correct)
+    }
+
+    private func allCombinations(_ classes: [Int]) -> [[Int]] {
+        classes.reduce([[]]) { partial, n in partial.flatMap { p in (0..<n).map { p + [$0] } } }
+    }
+
+    private func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
+
+    /// Mean RMS pixel distance over all pairs of images in `[N, S, S, 3]`.
+    func meanPairwiseDistance(_ images: Tensor) -> Double {
+        let n = images.shape[0], per = images.count / Swift.max(n, 1)
+        var total = 0.0, pairs = 0
+        for i in 0..<n {
+            for j in i + 1..<n {
+                var s = 0.0
+                for k in 0..<per { let d = Double(images.data[i * per + k] - images.data[j * per + k]); s += d * d }
+                total += (s / Double(per)).squareRoot()
+                pairs += 1
+            }
+        }
+        return pairs == 0 ? 0 : total / Double(pairs)
+    }
+}
+
+/// Real images kept by record, to pick those of one combination later.
+struct _ImageSet {
+    let size: Int
+    var data: [Float] = []
+    var index: [Int: Int] = [:]
+
+    init(size: Int) { self.size = size }
+
+    mutating func append(_ images: Tensor, records: [Int]) {
+        for (i, r) in records.enumerated() { index[r] = data.count / (size * size * 3) + i }
+        data += images.data
+    }
+
+    func gather(_ records: [Int]) -> Tensor {
+        let per = size * size * 3
+        var out: [Float] = []
+        for r in records { if let i = index[r] { out += data[i * per..<(i + 1) * per] } }
+        return Tensor(shape: [out.count / per, size, size, 3], data: out)
+    }
+}

@@ -1,0 +1,71 @@
+import Tensor
+
+/// D, split into an image trunk and a text head so that one trunk pass over real images serves
+/// both the matching and the mismatched caption.
+///
+///     trunk: conv 4x4 s2 (3 -> w) -> lReLU, then conv 4x4 s2 -> BN -> lReLU ... down to [N, 4, 4, 8w]
+///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
+///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
+public final class Discriminator {
+    public let configuration: GANConfiguration
+    let trunk: Sequential
+    let textProjection: Sequential
+    let replicate = SpatialReplicate(height: 4, width: 4)
+    let concat = ChannelConcat()
+    let joint: Sequential
+
+    /// A discriminator with N(0, 0.02) weights drawn from `generator`.
+    public init(_ configuration: GANConfiguration, generator: inout SeededGenerator) {
+        precondition(configuration.problem == nil, configuration.problem ?? "")
+        self.configuration = configuration
+        let c = configuration
+        var layers: [any Layer] = []
+        var channels = 3
+        for i in 1...(c.stages ?? 1) {
+            let out = i == 1 ? c.width : channels * 2
+            layers.append(Conv2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "d.down\(i)", generator: &generator))
+            if i > 1 { layers.append(BatchNorm(out, name: "d.down\(i).bn")) }
+            layers.append(Activation(.leakyReLU(slope: 0.2)))
+            channels = out
+        }
+        trunk = Sequential(layers)
+        let p = c.projectionDimension
+        textProjection = Sequential([Linear(c.textDimension, p, name: "d.text", generator: &generator),
+                                     BatchNorm(p, name: "d.text.bn"), Activation(.leakyReLU(slope: 0.2))])
+        joint = Sequential([Conv2d(channels + p, channels, kernel: 1, name: "d.joint", generator: &generator),
+                            BatchNorm(channels, name: "d.joint.bn"), Activation(.leakyReLU(slope: 0.2)),
+                            Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)])
+    }
+
+    public var parameters: [Parameter] { trunk.parameters + textProjection.parameters + joint.parameters }
+
+    public var batchNorms: [BatchNorm] {
+        (trunk.layers + textProjection.layers + joint.layers).compactMap { $0 as? BatchNorm }
+    }
+
+    public var training: Bool {
+        get { batchNorms.first?.training ?? true }
+        set { batchNorms.forEach { $0.training = newValue } }
+    }
+
+    /// Image features `[N, 4, 4, 8w]` from images `[N, S, S, 3]`.
+    public func trunkForward(_ images: Tensor) -> Tensor { trunk.forward(images) }
+
+    /// Accumulates trunk parameter gradients; returns the gradient with respect to the images.
+    @discardableResult
+    public func trunkBackward(_ gradFeatures: Tensor) -> Tensor { trunk.backward(gradFeatures) }
+
+    /// Logits `[N]` for trunk features `[N, 4, 4, 8w]` paired with text vectors `[N, T]`.
+    public func headForward(features: Tensor, text: Tensor) -> Tensor {
+        let projected = replicate.forward(textProjection.forward(text))
+        let logits = joint.forward(concat.forward([features, projected]))
+        return logits.reshaped([logits.shape[0]])
+    }
+
+    /// Accumulates head parameter gradients; returns gradients for the features and the text.
+    public func headBackward(_ gradLogits: Tensor) -> (features: Tensor, text: Tensor) {
+        let n = gradLogits.count
+        let parts = concat.backward(joint.backward(gradLogits.reshaped([n, 1, 1, 1])))
+        return (parts[0], textProjection.backward(replicate.backward(parts[1])))
+    }
+}

@@ -1,0 +1,81 @@
+/// Which text vector conditions the GAN.
+public enum TextEncoderKind: String, Codable, Sendable, CaseIterable {
+    /// The caption's mean GloVe vector (50-d), a fixed input.
+    case glove
+    /// A GRU over the caption's token ids (embedding 256, hidden 128), trained through D's loss.
+    case gru
+}
+
+/// The shape of the GAN-INT-CLS model and its loss switches.
+public struct GANConfiguration: Codable, Sendable, Equatable {
+    /// Image side in pixels: 4 * 2^k with k >= 1 (64 for the real model; tests use 16).
+    public var imageSize: Int
+    /// Base channel count `w`: D goes w, 2w, 4w, 8w down to 4x4 (at 64x64); G mirrors it.
+    public var width: Int
+    public var textEncoder: TextEncoderKind
+    /// Dimension of the mean GloVe vectors when `textEncoder == .glove`.
+    public var gloveDimension: Int
+    /// Whether G also trains on interpolated caption vectors 0.5 (t1 + t2) (GAN-INT).
+    public var interpolation: Bool
+    public var noiseDimension: Int
+    /// Size of the text projection in G and D (128 in the paper).
+    public var projectionDimension: Int
+    /// Vocabulary size, GRU embedding and hidden sizes.
+    public var vocabularySize: Int
+    public var embeddingDimension: Int
+    public var gruHidden: Int
+
+    public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
+                interpolation: Bool = true, noiseDimension: Int = 100, projectionDimension: Int = 128,
+                vocabularySize: Int = 1004, embeddingDimension: Int = 256, gruHidden: Int = 128) {
+        self.imageSize = imageSize
+        self.width = width
+        self.textEncoder = textEncoder
+        self.gloveDimension = gloveDimension
+        self.interpolation = interpolation
+        self.noiseDimension = noiseDimension
+        self.projectionDimension = projectionDimension
+        self.vocabularySize = vocabularySize
+        self.embeddingDimension = embeddingDimension
+        self.gruHidden = gruHidden
+    }
+
+    /// Number of stride-2 stages between 4x4 and the image size, or nil if the size is not 4 * 2^k.
+    public var stages: Int? {
+        var s = imageSize, k = 0
+        while s > 4 && s % 2 == 0 { s /= 2; k += 1 }
+        return s == 4 && k >= 1 ? k : nil
+    }
+
+    /// Channels of the 4x4 feature map (8w at 64x64).
+    public var deepChannels: Int { width << ((stages ?? 1) - 1) }
+
+    /// The dimension of the text vector the projections read.
+    public var textDimension: Int { textEncoder == .glove ? gloveDimension : gruHidden }
+
+    /// Checks the values a user can get wrong; nil if fine, else what is wrong.
+    public var problem: String? {
+        if stages == nil { return "image size \(imageSize) is not 4 * 2^k (e.g. 64)" }
+        if width < 1 { return "width must be positive, got \(width)" }
+        if noiseDimension < 1 || projectionDimension < 1 || gloveDimension < 1 { return "dimensions must be positive" }
+        return nil
+    }
+}
+
+extension GANConfiguration {
+    /// Decoding with defaults: absent keys keep the values of `init()`.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? imageSize
+        width = try c.decodeIfPresent(Int.self, forKey: .width) ?? width
+        textEncoder = try c.decodeIfPresent(TextEncoderKind.self, forKey: .textEncoder) ?? textEncoder
+        gloveDimension = try c.decodeIfPresent(Int.self, forKey: .gloveDimension) ?? gloveDimension
+        interpolation = try c.decodeIfPresent(Bool.self, forKey: .interpolation) ?? interpolation
+        noiseDimension = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) ?? noiseDimension
+        projectionDimension = try c.decodeIfPresent(Int.self, forKey: .projectionDimension) ?? projectionDimension
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize
+        embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? embeddingDimension
+        gruHidden = try c.decodeIfPresent(Int.self, forKey: .gruHidden) ?? gruHidden
+    }
+}

@@ -1,0 +1,54 @@
+import Tensor
+
+/// G, D, the optional GRU text encoder and their optimisers: everything a checkpoint holds
+/// besides the trainer's position.
+public final class GANModel {
+    public let configuration: GANConfiguration
+    public let generator: Generator
+    public let discriminator: Discriminator
+    /// Present when `configuration.textEncoder == .gru`.
+    public let textEncoder: GRUTextEncoder?
+    /// Optimises G's parameters.
+    public let generatorOptimizer: ResumableAdam
+    /// Optimises D's parameters and the GRU text encoder (which learns only from D's loss).
+    public let discriminatorOptimizer: ResumableAdam
+
+    /// A freshly initialised model; every weight is drawn from `seed`.
+    public init(_ configuration: GANConfiguration, seed: UInt64, learningRate: Float = 2e-4, beta1: Float = 0.5) {
+        precondition(configuration.problem == nil, configuration.problem ?? "")
+        self.configuration = configuration
+        var rng = SeededGenerator(seed: seed)
+        generator = Generator(configuration, generator: &rng)
+        discriminator = Discriminator(configuration, generator: &rng)
+        textEncoder = configuration.textEncoder == .gru
+            ? GRUTextEncoder(vocabularySize: configuration.vocabularySize, embeddingDimension: configuration.embeddingDimension,
+                             hidden: configuration.gruHidden, generator: &rng)
+            : nil
+        generatorOptimizer = ResumableAdam(parameters: generator.parameters, learningRate: learningRate, beta1: beta1)
+        discriminatorOptimizer = ResumableAdam(parameters: discriminator.parameters + (textEncoder?.parameters ?? []),
+                                               learningRate: learningRate, beta1: beta1)
+    }
+
+    /// Every trainable parameter: G, D, then the text encoder.
+    public var parameters: [Parameter] {
+        generator.parameters + discriminator.parameters + (textEncoder?.parameters ?? [])
+    }
+
+    /// Every batch-norm layer, for its running statistics.
+    public var batchNorms: [BatchNorm] { generator.batchNorms + discriminator.batchNorms }
+
+    /// The caption vectors `[N, textDimension]` that condition G and D.
+    public func encode(_ captions: CaptionBatch) -> Tensor {
+        if let textEncoder { return textEncoder.forward(captions) }
+        precondition(captions.glove.shape == [captions.count, configuration.gloveDimension],
+                     "GloVe vectors \(captions.glove.shape) for \(captions.count) captions of dimension \(configuration.gloveDimension)")
+        return captions.glove
+    }
+
+    /// Images for `captions` with `noise` `[N, noiseDimension]`, using running batch-norm statistics.
+    public func sample(captions: CaptionBatch, noise: Tensor) -> Tensor {
+        generator.training = false
+        defer { generator.training = true }
+        return generator.forward(noise: noise, text: encode(captions))
+    }
+}

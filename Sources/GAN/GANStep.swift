@@ -1,0 +1,108 @@
+import Tensor
+
+/// The losses of one training step (D's terms before its update, G's after).
+public struct GANLosses: Sendable, Equatable {
+    /// BCE of D on real images with their captions (target 1).
+    public var real: Float
+    /// BCE of D on real images with mismatched captions (target 0).
+    public var wrong: Float
+    /// BCE of D on generated images with their captions (target 0).
+    public var fake: Float
+    /// G's BCE on its images (target 1), with the updated D.
+    public var generator: Float
+    /// G's BCE on images for interpolated captions (target 1); 0 when interpolation is off.
+    public var interpolated: Float
+
+    /// D's loss: real + (wrong + fake) / 2 (GAN-CLS).
+    public var discriminator: Float { real + 0.5 * (wrong + fake) }
+}
+
+extension GANModel {
+    /// One GAN-INT-CLS update of D (and the GRU), then of G, on `images` `[N, S, S, 3]` in [-1, 1]
+    /// and their `captions`. Noise comes from `random`.
+    ///
+    /// With interpolation, G runs once over 2N samples: N for the batch's captions (these are
+    /// also D's fakes) and N for 0.5 (t_i + t_{i+1}) with fresh noise; G's loss adds both terms.
+    /// G's text input is a constant for the GRU: the encoder learns from D's loss only.
+    public func trainStep(images: Tensor, captions: CaptionBatch, random: inout SeededGenerator) -> GANLosses {
+        let n = images.shape[0]
+        let c = configuration
+        precondition(n > 1 && images.shape == [n, c.imageSize, c.imageSize, 3] && captions.count == n,
+                     "a batch of \(n) images \(images.shape) with \(captions.count) captions")
+        let text = encode(captions)
+        var noise = Tensor.normal([n, c.noiseDimension], std: 1, using: &random)
+        var generatorText = text
+        if c.interpolation {
+            noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
+            generatorText = text.batchConcatenated(text.adding(text.batchRolled(by: 1)).scaled(by: 0.5))
+        }
+        let generated = generator.forward(noise: noise, text: generatorText)
+
+        discriminatorOptimizer.zeroGrad()
+        let d = accumulateDiscriminatorGradients(images: images, text: text,
+                                                 fakeImages: c.interpolation ? generated.batchSlice(0..<n) : generated)
+        textEncoder?.backward(d.textGradient)
+        discriminatorOptimizer.update()
+
+        // G: its images (and the interpolated ones) judged by the updated D, target 1.
+        generatorOptimizer.zeroGrad()
+        let g = accumulateGeneratorGradients(generated: generated, text: generatorText, batch: n)
+        generatorOptimizer.update()
+
+        return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated)
+    }
+
+    /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
+    ///
+    /// D's trunk runs once on the real images; its text head runs once over the 2N pairs
+    /// (real, own caption) and (real, caption of the next image in the batch), so the head's
+    /// batch norm sees both. Weights: real 1, mismatched 1/2, fake 1/2.
+    /// - Parameters:
+    ///   - images: real images `[N, S, S, 3]`.
+    ///   - text: their caption vectors `[N, T]`.
+    ///   - fakeImages: generated images `[N, S, S, 3]` for `text` (constants here).
+    /// - Returns: the three BCE terms and the loss's gradient with respect to `text`.
+    public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, fakeImages: Tensor)
+        -> (real: Float, wrong: Float, fake: Float, textGradient: Tensor) {
+        let n = images.shape[0]
+        let wrongText = text.batchRolled(by: 1)
+        let realFeatures = discriminator.trunkForward(images)
+        let pairLogits = discriminator.headForward(features: realFeatures.batchConcatenated(realFeatures),
+                                                   text: text.batchConcatenated(wrongText))
+        let real = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(0..<n), targets: Tensor(zeros: [n], value: 1))
+        let wrong = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(n..<2 * n), targets: Tensor(zeros: [n]))
+        let pairGrad = discriminator.headBackward(real.gradient.batchConcatenated(wrong.gradient.scaled(by: 0.5)))
+        discriminator.trunkBackward(pairGrad.features.batchSlice(0..<n).adding(pairGrad.features.batchSlice(n..<2 * n)))
+        var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchRolled(by: -1))
+
+        let fakeLogits = discriminator.headForward(features: discriminator.trunkForward(fakeImages), text: text)
+        let fake = BCEWithLogits.lossAndGradient(logits: fakeLogits, targets: Tensor(zeros: [n]))
+        let fakeGrad = discriminator.headBackward(fake.gradient.scaled(by: 0.5))
+        discriminator.trunkBackward(fakeGrad.features)
+        textGrad = textGrad.adding(fakeGrad.text)
+        return (real.loss, wrong.loss, fake.loss, textGrad)
+    }
+
+    /// G's loss on images it already generated (its forward pass cached), adding its gradients
+    /// into G's parameters (D's gradients are accumulated too and cleared by D's next step).
+    /// - Parameters:
+    ///   - generated: G's last output, `[N, S, S, 3]`, or `[2N, ...]` with interpolation.
+    ///   - text: the caption vectors G was given, same leading extent.
+    ///   - batch: N; the first N samples score `loss`, the rest `interpolated`.
+    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int)
+        -> (loss: Float, interpolated: Float) {
+        let logits = discriminator.headForward(features: discriminator.trunkForward(generated), text: text)
+        let ones = Tensor(zeros: [n], value: 1)
+        let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
+        var gradLogits = gLoss.gradient
+        var interpolated: Float = 0
+        if generated.shape[0] > n {
+            let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<generated.shape[0]), targets: ones)
+            interpolated = iLoss.loss
+            gradLogits = gradLogits.batchConcatenated(iLoss.gradient)
+        }
+        let headGrad = discriminator.headBackward(gradLogits)
+        generator.backward(discriminator.trunkBackward(headGrad.features))
+        return (gLoss.loss, interpolated)
+    }
+}

@@ -1,0 +1,71 @@
+import Tensor
+
+/// G: noise z and the projected caption vector through a DCGAN transposed-convolution stack.
+///
+///     text [N, T] -> Linear(T, 128) -> leaky ReLU 0.2 --+
+///     z [N, 100] ---------------------------------------+-> concat [N, 1, 1, 228]
+///     -> convT 4x4 (1x1 -> 4x4, 8w) -> BN -> ReLU
+///     -> k times convT 4x4 stride 2 pad 1 (halving channels) -> BN -> ReLU ... last to 3 channels -> tanh
+public final class Generator {
+    public let configuration: GANConfiguration
+    let textProjection: Linear
+    let textActivation = Activation(.leakyReLU(slope: 0.2))
+    let concat = ChannelConcat()
+    let body: Sequential
+
+    /// A generator with N(0, 0.02) weights (BN gammas 1, betas 0) drawn from `generator`.
+    public init(_ configuration: GANConfiguration, generator: inout SeededGenerator) {
+        precondition(configuration.problem == nil, configuration.problem ?? "")
+        self.configuration = configuration
+        let c = configuration
+        textProjection = Linear(c.textDimension, c.projectionDimension, name: "g.text", generator: &generator)
+        var layers: [any Layer] = []
+        var channels = c.deepChannels
+        layers.append(ConvTranspose2d(c.noiseDimension + c.projectionDimension, channels, kernel: 4,
+                                      name: "g.project", generator: &generator))
+        layers += [BatchNorm(channels, name: "g.project.bn"), Activation(.relu)]
+        let stages = c.stages ?? 1
+        for i in 1...stages {
+            let last = i == stages
+            let out = last ? 3 : channels / 2
+            layers.append(ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
+            layers += last ? [Activation(.tanh)] : [BatchNorm(out, name: "g.up\(i).bn"), Activation(.relu)]
+            channels = out
+        }
+        body = Sequential(layers)
+    }
+
+    public var parameters: [Parameter] { textProjection.parameters + body.parameters }
+
+    /// The batch-norm layers, whose running statistics a checkpoint keeps.
+    public var batchNorms: [BatchNorm] { body.layers.compactMap { $0 as? BatchNorm } }
+
+    /// Training mode uses batch statistics; sampling uses the running statistics.
+    public var training: Bool {
+        get { batchNorms.first?.training ?? true }
+        set { batchNorms.forEach { $0.training = newValue } }
+    }
+
+    /// - Parameters:
+    ///   - noise: `[N, noiseDimension]`.
+    ///   - text: `[N, textDimension]`.
+    /// - Returns: images `[N, S, S, 3]` in [-1, 1].
+    public func forward(noise: Tensor, text: Tensor) -> Tensor {
+        let n = noise.shape[0]
+        precondition(noise.shape == [n, configuration.noiseDimension] && text.shape == [n, configuration.textDimension],
+                     "Generator expects noise [N, \(configuration.noiseDimension)] and text [N, \(configuration.textDimension)]")
+        let projected = textActivation.forward(textProjection.forward(text))
+        let joined = concat.forward([noise, projected])
+        return body.forward(joined.reshaped([n, 1, 1, joined.columns]))
+    }
+
+    /// Back-propagates into G's parameters.
+    /// - Returns: the gradient with respect to the text vector (the trainer does not pass it on
+    ///   to a text encoder: see docs/training.md).
+    @discardableResult
+    public func backward(_ gradImages: Tensor) -> Tensor {
+        let g = body.backward(gradImages)
+        let parts = concat.backward(g.reshaped([g.shape[0], g.shape[3]]))
+        return textProjection.backward(textActivation.backward(parts[1]))
+    }
+}

@@ -1,0 +1,42 @@
+import Tensor
+
+extension Tensor {
+    /// Samples of `self` followed by those of `other` along the batch (first) axis.
+    /// - Complexity: O(count + other.count).
+    public func batchConcatenated(_ other: Tensor) -> Tensor {
+        precondition(Array(shape.dropFirst()) == Array(other.shape.dropFirst()), "batch concat of \(shape) and \(other.shape)")
+        return Tensor(shape: [shape[0] + other.shape[0]] + shape.dropFirst(), data: data + other.data)
+    }
+
+    /// Samples `range` along the batch axis.
+    public func batchSlice(_ range: Range<Int>) -> Tensor {
+        let per = count / Swift.max(shape[0], 1)
+        return Tensor(shape: [range.count] + shape.dropFirst(), data: Array(data[range.lowerBound * per..<range.upperBound * per]))
+    }
+
+    /// Sample i of the result is sample (i + shift) mod N of `self`: a caption of another image.
+    public func batchRolled(by shift: Int) -> Tensor {
+        let n = shape[0], per = count / Swift.max(n, 1)
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<n {
+            let src = ((i + shift) % n + n) % n
+            out[i * per..<(i + 1) * per] = data[src * per..<(src + 1) * per]
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
+    /// Element-wise sum with `other` (same shape).
+    public func adding(_ other: Tensor) -> Tensor {
+        precondition(shape == other.shape, "adding \(shape) and \(other.shape)")
+        var out = self
+        for i in 0..<out.count { out.data[i] += other.data[i] }
+        return out
+    }
+
+    /// Every element times `factor`.
+    public func scaled(by factor: Float) -> Tensor {
+        var out = self
+        for i in 0..<out.count { out.data[i] *= factor }
+        return out
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import EEE443
+import GAN
+import Tensor
+
+/// How the trainer reports progress on standard error.
+public enum ProgressStyle: Sendable {
+    /// One line rewritten in place (a terminal).
+    case live
+    /// A plain line every `logEvery` steps (a log file or pipe).
+    case lines
+    case quiet
+}
+
+/// The training loop: epoch shuffles, per-step losses to CSV, sample grids, atomic checkpoints,
+/// exact resumption from the last checkpoint.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let data: any TrainingData
+    public let model: GANModel
+    public private(set) var position: TrainingPosition
+    public var progress: ProgressStyle = .quiet
+    /// The losses of the steps run by this object, in order.
+    public private(set) var losses: [GANLosses] = []
+    private var order: (epoch: Int, records: [Int])?
+
+    public var checkpointPath: String { configuration.output + "/checkpoint.t2it" }
+    public var csvPath: String { configuration.output + "/losses.csv" }
+    public var batchesPerEpoch: Int { data.count / configuration.batch }
+    public var totalSteps: Int { configuration.epochs.map { $0 * batchesPerEpoch } ?? configuration.steps }
+
+    /// A trainer that continues from `output/checkpoint.t2it` if it exists (with the
+    /// checkpoint's configuration, which must match `configuration` apart from the intervals),
+    /// or starts afresh.
+    /// - Throws: checkpoint, file or configuration errors naming the file.
+    public init(configuration: TrainingConfiguration, data: any TrainingData) throws {
+        precondition(configuration.problem == nil, configuration.problem ?? "")
+        guard data.count >= configuration.batch else {
+            throw TrainingConfigurationError(path: configuration.output, reason: "\(data.count) records are fewer than one batch of \(configuration.batch)")
+        }
+        guard data.imageSize == configuration.model.imageSize else {
+            throw TrainingConfigurationError(path: configuration.output, reason: "data is \(data.imageSize)px, model \(configuration.model.imageSize)px")
+        }
+        self.configuration = configuration
+        self.data = data
+        try FileManager.default.createDirectory(atPath: configuration.output + "/samples", withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: configuration.output + "/checkpoint.t2it") {
+            let (model, position) = try Checkpoint.load(from: configuration.output + "/checkpoint.t2it")
+            guard position.configuration.model == configuration.model, position.configuration.data == configuration.data,
+                  position.configuration.batch == configuration.batch,
+                  [position.configuration.seed, position.configuration.shuffleSeed, position.configuration.noiseSeed]
+                    == [configuration.seed, configuration.shuffleSeed, configuration.noiseSeed]
+            else {
+                throw CheckpointError(path: configuration.output + "/checkpoint.t2it",
+                                      reason: "was written by a run with another model, data, batch or seeds; use a new output folder")
+            }
+            self.model = model
+            self.position = position
+            try Self.truncateCSV(configuration.output + "/losses.csv", keepingSteps: position.step)
+        } else {
+            model = GANModel(configuration.model, seed: configuration.seed, learningRate: configuration.learningRate,
+                             beta1: configuration.beta1)
+            position = TrainingPosition(step: 0, epoch: 0, batchInEpoch: 0, configuration: configuration)
+            try Data((Self.csvHeader + "\n").utf8).write(to: URL(fileURLWithPath: configuration.output + "/losses.csv"))
+        }
+    }
+
+    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s"
+
+    /// Keeps the header and the rows of steps 1...steps (a killed run may have logged more).
+    static func truncateCSV(_ path: String, keepingSteps steps: Int) throws {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let kept = text.split(separator: "\n").filter { line in
+            // A line cut short by a kill has fewer fields; it belongs to a step past the checkpoint.
+            guard let step = Int(line.prefix { $0 != "," }) else { return line == csvHeader }
+            return step <= steps && line.split(separator: ",", omittingEmptySubsequences: false).count == 9
+        }
+        let rows = kept.first == Substring(csvHeader) ? kept : [Substring(csvHeader)] + kept
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Epoch `epoch`'s record order: a Fisher-Yates shuffle seeded by (shuffleSeed, epoch).
+    public func records(epoch: Int) -> [Int] {
+        if let order, order.epoch == epoch { return order.records }
+        var rng = SeededGenerator(seed: configuration.shuffleSeed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        var r = Array(0..<data.count)
+        for i in stride(from: r.count - 1, to: 0, by: -1) { r.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        order = (epoch, r)
+        return r
+    }
+
+    /// Runs until `totalSteps`, or until `stopAfter` more steps (a simulated kill: no final
+    /// checkpoint or grid). Checkpoints every `checkpointEvery` steps and at the end.
+    /// - Throws: data, file and checkpoint errors.
+    public func run(stopAfter: Int? = nil) throws {
+        TensorThreads.set(configuration.threads)
+        let csv = try FileHandle(forWritingTo: URL(fileURLWithPath: csvPath))
+        defer { try? csv.close() }
+        try csv.seekToEnd()
+        let b = configuration.batch
+        var ran = 0
+        while position.step < totalSteps {
+            if let stopAfter, ran >= stopAfter { return }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let chosen = Array(records(epoch: position.epoch)[position.batchInEpoch * b..<(position.batchInEpoch + 1) * b])
+            var random = SeededGenerator(seed: configuration.noiseSeed &+ UInt64(position.step) &* 0xD1B5_4A32_D192_ED03)
+            let captions = chosen.map { Int(random.next() % UInt64(data.captionCount(of: $0))) }
+            let batch = try data.batch(records: chosen, captions: captions)
+            let l = model.trainStep(images: batch.images, captions: batch.captions, random: &random)
+            losses.append(l)
+            ran += 1
+            let epoch = position.epoch
+            position.step += 1
+            position.batchInEpoch += 1
+            if position.batchInEpoch == batchesPerEpoch { position.epoch += 1; position.batchInEpoch = 0 }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let rate = Double(b) / Swift.max(seconds, 1e-9)
+            let row = [position.step, epoch].map(String.init) + [l.real, l.wrong, l.fake, l.discriminator, l.generator,
+                                                                          l.interpolated].map { "\($0)" } + [String(format: "%.1f", rate)]
+            try csv.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
+            report(l, epoch: epoch, rate: rate)
+            if position.step % configuration.checkpointEvery == 0 || position.step == totalSteps {
+                try Checkpoint.save(model: model, position: position, to: checkpointPath)
+            }
+            if position.step % configuration.sampleEvery == 0 {
+                try writeSampleGrid(to: configuration.output + String(format: "/samples/step-%06d.png", position.step))
+            }
+        }
+        if progress == .live { FileHandle.standardError.write(Data("\n".utf8)) }
+        try writeSampleGrid(to: configuration.output + "/samples/final.png")
+    }
+
+    private func report(_ l: GANLosses, epoch: Int, rate: Double) {
+        let text = String(format: "step %d/%d epoch %d | %.1f img/s | D %.3f (real %.3f wrong %.3f fake %.3f) G %.3f int %.3f",
+                          position.step, totalSteps, epoch, rate, l.discriminator, l.real, l.wrong, l.fake,
+                          l.generator, l.interpolated)
+        switch progress {
+        case .live: FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        case .lines where position.step % configuration.logEvery == 0 || position.step == totalSteps:
+            FileHandle.standardError.write(Data("\(text)\n".utf8))
+        default: break
+        }
+    }
+
+    /// The grid captions: the configured ones, or the first caption of records 0..<8.
+    public var sampleCaptions: [String] {
+        if let c = configuration.sampleCaptions, !c.isEmpty { return c }
+        let n = Swift.min(8, data.count)
+        let batch = try? data.batch(records: Array(0..<n), captions: [Int](repeating: 0, count: n))
+        return (0..<n).map { i in
+            batch.map { data.captionEncoder.vocabulary.decode($0.captions.tokens[i * 17..<(i + 1) * 17]) } ?? ""
+        }
+    }
+
+    /// Writes a grid: one row per sample caption, 8 fixed noise vectors (from `sampleSeed`) as columns.
+    public func writeSampleGrid(to path: String) throws {
+        try Sampler(model: model, encoder: data.captionEncoder)
+            .writeGrid(captions: sampleCaptions, perCaption: 8, seed: configuration.sampleSeed, to: path)
+    }
+}

@@ -1,0 +1,66 @@
+import Evaluation
+import Foundation
+import GAN
+import Tensor
+import TestSupport
+import Testing
+import Training
+
+@Suite struct FrechetDistanceTests {
+    /// Against numpy (eigh-based matrix square root) on correlated random features.
+    @Test func matchesNumpy() throws {
+        var rng = SeededGenerator(seed: 3)
+        let d = 6, n = 200
+        let mix = Tensor.normal([d, d], std: 0.5, using: &rng).data
+        func sample(shift: Float) -> [Float] {
+            let z = Tensor.normal([n, d], std: 1, using: &rng).data
+            var out = [Float](repeating: 0, count: n * d)
+            for r in 0..<n { for j in 0..<d { for k in 0..<d { out[r * d + j] += z[r * d + k] * mix[k * d + j] }; out[r * d + j] += shift * Float(j) } }
+            return out
+        }
+        let a = sample(shift: 0), b = sample(shift: 0.3)
+        let ours = FrechetDistance.between(a, b, dimension: d)
+        let dir = try TemporaryDirectory("fd")
+        try a.map { "\($0)" }.joined(separator: " ").write(toFile: dir.file("a.txt"), atomically: true, encoding: .utf8)
+        try b.map { "\($0)" }.joined(separator: " ").write(toFile: dir.file("b.txt"), atomically: true, encoding: .utf8)
+        let script = """
+            import numpy as np
+            a = np.loadtxt('\(dir.file("a.txt"))').reshape(-1, \(d)); b = np.loadtxt('\(dir.file("b.txt"))').reshape(-1, \(d))
+            ma, mb = a.mean(0), b.mean(0); ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+            w, v = np.linalg.eigh(ca); r = v @ np.diag(np.sqrt(np.clip(w, 0, None))) @ v.T
+            e = np.linalg.eigvalsh(r @ cb @ r)
+            print(((ma - mb) ** 2).sum() + np.trace(ca) + np.trace(cb) - 2 * np.sqrt(np.clip(e, 0, None)).sum())
+            """
+        let result = try runProcess(pythonExecutable, ["-c", script])
+        let reference = try #require(Double(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(result.stderr)")
+        #expect(abs(ours - reference) < 1e-4 * max(1, abs(reference)), "ours \(ours), numpy \(reference)")
+        #expect(abs(FrechetDistance.between(a, a, dimension: d)) < 1e-6)
+    }
+}
+
+@Suite struct EvaluatorTests {
+    /// The classifier learns the real attributes; an untrained generator scores near chance on
+    /// them and far from the real images in Fréchet distance, so the evaluation can fail.
+    @Test func untrainedGeneratorScoresNearChanceWhileRealImagesAreRecognised() throws {
+        var c = TrainingConfiguration()
+        c.model = GANConfiguration(imageSize: 32, width: 4)
+        c.data = DataConfiguration(count: 8192, seed: 8, heldOut: [[1, 1, 1]])
+        let model = GANModel(c.model, seed: 1)
+        var evaluator = Evaluator()
+        evaluator.classifierSteps = 300
+        evaluator.samplesPerCaption = 4
+        evaluator.realTestImages = 128
+        let report = try evaluator.evaluate(model: model, step: 0, train: try c.makeData(), test: try c.makeTestData(),
+                                            heldOut: c.data.heldOut)
+        #expect(report.attributes.map(\.name) == ["colour", "object", "background"])
+        #expect(report.generatedImages == 72 * 4)
+        for a in report.attributes {
+            #expect(a.real > 0.9, "\(a.name): real accuracy \(a.real)")
+            #expect(a.generated < a.chance + 0.35, "\(a.name): an untrained G scores \(a.generated)")
+            #expect(a.generatedUnseen != nil)
+        }
+        #expect(report.frechet > 3 * report.frechetRealBaseline, "\(report.frechet) vs baseline \(report.frechetRealBaseline)")
+        #expect(report.diversityRatio > 0)
+        #expect(report.text.contains("chance"))
+    }
+}

@@ -1,0 +1,53 @@
+import GAN
+import Tensor
+import Testing
+
+@Suite struct GANModelTests {
+    @Test(arguments: [32, 64]) func shapesAt64(width: Int) {
+        let c = GANConfiguration(imageSize: 64, width: width)
+        var rng = SeededGenerator(seed: 1)
+        let g = Generator(c, generator: &rng), d = Discriminator(c, generator: &rng)
+        let noise = Tensor.normal([2, 100], std: 1, using: &rng), text = Tensor.normal([2, 50], std: 1, using: &rng)
+        let images = g.forward(noise: noise, text: text)
+        #expect(images.shape == [2, 64, 64, 3])
+        #expect(images.data.allSatisfy { $0 >= -1 && $0 <= 1 })
+        let features = d.trunkForward(images)
+        #expect(features.shape == [2, 4, 4, 8 * width])
+        #expect(d.headForward(features: features, text: text).shape == [2])
+        // D: 4 convs, text Linear + BN, 1x1 conv + BN, logit conv; 3 trunk BNs.
+        #expect(d.batchNorms.count == 5 && g.batchNorms.count == 4)
+        let weights = d.parameters.filter { $0.name.hasSuffix(".weight") && $0.value.rank == 4 }
+        #expect(weights.map { $0.value.shape } == [[4, 4, 3, width], [4, 4, width, 2 * width], [4, 4, 2 * width, 4 * width],
+                                                    [4, 4, 4 * width, 8 * width], [1, 1, 8 * width + 128, 8 * width],
+                                                    [4, 4, 8 * width, 1]])
+    }
+
+    @Test func initialisationIsNormalWithStd002() {
+        let model = GANModel(GANConfiguration(imageSize: 64, width: 32), seed: 3)
+        let conv = model.parameters.first { $0.name == "d.down3.weight" }
+        let data = conv?.value.data ?? []
+        let mean = data.reduce(0, +) / Float(data.count)
+        let std = (data.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(data.count)).squareRoot()
+        #expect(abs(mean) < 1e-3 && abs(std - 0.02) < 1e-3)
+    }
+
+    @Test func resumableAdamMatchesTensorAdamBitForBit() {
+        var rng = SeededGenerator(seed: 5)
+        let a = Parameter("a", .normal([37], std: 1, using: &rng)), b = Parameter("b", a.value)
+        let ours = ResumableAdam(parameters: [a]), theirs = Adam(parameters: [b])
+        for _ in 0..<5 {
+            let g = Tensor.normal([37], std: 1, using: &rng)
+            a.grad = g
+            b.grad = g
+            ours.update()
+            theirs.update()
+        }
+        #expect(a.value.data.map(\.bitPattern) == b.value.data.map(\.bitPattern))
+    }
+
+    @Test func mismatchedCaptionsAreTheNextImagesCaptions() {
+        let t = Tensor(shape: [3, 2], data: [0, 1, 10, 11, 20, 21])
+        #expect(t.batchRolled(by: 1).data == [10, 11, 20, 21, 0, 1])
+        #expect(t.batchRolled(by: 1).batchRolled(by: -1) == t)
+    }
+}

@@ -1,0 +1,80 @@
+import EEE443
+import Foundation
+import GAN
+import Tensor
+import TestSupport
+import Testing
+import Training
+
+@Suite struct DataAndConfigurationTests {
+    @Test func syntheticCaptionsUseTheVocabularyAndNameTheAttributes() throws {
+        let c = TrainingConfiguration()
+        let data = try c.makeData()
+        #expect(data.count == 4096 && data.imageSize == 64)
+        for record in 0..<20 {
+            let labels = data.labels(of: record)
+            let caption = data.caption(for: labels)
+            #expect(Vocabulary.eee443.encode(caption).unknown.isEmpty, "\(caption)")
+            for (attribute, label) in zip(data.attributes, labels) { #expect(caption.contains(attribute.classes[label])) }
+            for choice in 0..<data.captionCount(of: record) {
+                let b = try data.batch(records: [record], captions: [choice])
+                #expect(!b.captions.tokens.contains(Int32(Vocabulary.unknownID)))
+                #expect(b.images.data.allSatisfy { $0 >= -1 && $0 <= 1 })
+            }
+        }
+        // The same record renders the same pixels; its caption vector is the mean of its word vectors.
+        let x = try data.batch(records: [3, 3], captions: [0, 1])
+        #expect(x.images.batchSlice(0..<1) == x.images.batchSlice(1..<2))
+        #expect(x.captions.glove.batchSlice(0..<1) != x.captions.glove.batchSlice(1..<2))
+    }
+
+    @Test func heldOutCombinationsNeverAppear() throws {
+        var c = TrainingConfiguration()
+        c.data.heldOut = [[0, 0, 0], [2, 1, 3]]
+        let data = try c.makeData()
+        #expect((0..<data.count).allSatisfy { !c.data.heldOut.contains(data.labels(of: $0)) })
+    }
+
+    @Test func configurationKeepsDefaultsAndRejectsUnknownKeys() throws {
+        let dir = try TemporaryDirectory("config")
+        try Data(#"{"model": {"width": 64, "textEncoder": "gru"}, "steps": 7}"#.utf8).write(to: dir.url.appendingPathComponent("a.json"))
+        let a = try TrainingConfiguration.load(path: dir.file("a.json"))
+        #expect(a.model.width == 64 && a.model.textEncoder == .gru && a.model.imageSize == 64 && a.steps == 7 && a.batch == 64)
+        try Data(#"{"model": {"widht": 64}}"#.utf8).write(to: dir.url.appendingPathComponent("b.json"))
+        let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("b.json")) }
+        #expect(error?.description.contains("model.widht") == true)
+        try Data(#"{"model": {"imageSize": 48}}"#.utf8).write(to: dir.url.appendingPathComponent("c.json"))
+        #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("c.json")) }
+    }
+
+    @Test func exampleConfigurationLoads() throws {
+        let c = try TrainingConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/train-synthetic.json").path)
+        #expect(c.model.width == 32 && c.model.imageSize == 64 && c.data.heldOut.count == 4 && c.sampleCaptions?.count == 8)
+    }
+
+    /// The grid is a real PNG: Pillow reads its size and the pixel values we wrote.
+    @Test func gridIsReadableByPillow() throws {
+        let dir = try TemporaryDirectory("png")
+        var images = [Float](repeating: -1, count: 6 * 8 * 8 * 3)
+        for i in 0..<(8 * 8) { images[(1 * 64 + i) * 3] = 1 }  // image 1 is red
+        try ImageGrid.writePNG(images: images, imageSize: 8, rows: 2, columns: 3, to: dir.file("g.png"))
+        let script = "from PIL import Image; im = Image.open('\(dir.file("g.png"))'); print(im.size, im.mode, im.getpixel((2 + 10 + 3, 5)), im.getpixel((5, 5)), im.getpixel((0, 0)))"
+        let result = try runProcess(pythonExecutable, ["-c", script])
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "(32, 22) RGB (255, 0, 0) (0, 0, 0) (255, 255, 255)",
+                "\(result.stderr)")
+    }
+
+    @Test func sampleCommandNamesUnknownWordsAndWritesTheGrid() throws {
+        let dir = try TemporaryDirectory("sample")
+        let c = smallTrainingConfiguration(output: dir.file("run"), steps: 3)
+        try Trainer(configuration: c, data: try c.makeData()).run()
+        let result = try runT2I(["sample", "--checkpoint", dir.file("run/checkpoint.t2it"), "--caption",
+                                 "a red zorblax on the grass", "--caption", "a blue ball", "-n", "5", "--out", dir.file("s.png")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("zorblax") && !result.stderr.contains("blue"))
+        let size = try runProcess(pythonExecutable, ["-c", "from PIL import Image; print(Image.open('\(dir.file("s.png"))').size)"])
+        #expect(size.stdout.contains("(92, 38)"))  // 5 * 16 + 6 * 2, 2 * 16 + 3 * 2
+        let missing = try runT2I(["sample", "--checkpoint", dir.file("nope.t2it"), "--caption", "a", "--out", dir.file("x.png")])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.t2it"))
+    }
+}

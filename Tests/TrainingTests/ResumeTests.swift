@@ -1,0 +1,57 @@
+import Foundation
+import GAN
+import Tensor
+import TestSupport
+import Testing
+import Training
+
+@Suite(.serialized) struct ResumeTests {
+    /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
+    /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
+    @Test(arguments: [TextEncoderKind.gru, .glove])
+    func resumedRunMatchesUninterruptedRunBitForBit(encoder: TextEncoderKind) throws {
+        let dir = try TemporaryDirectory("resume")
+        let straight = smallTrainingConfiguration(output: dir.file("straight"), encoder: encoder)
+        let a = try Trainer(configuration: straight, data: try straight.makeData())
+        try a.run()
+        #expect(a.losses.count == 12)
+
+        let interrupted = smallTrainingConfiguration(output: dir.file("interrupted"), encoder: encoder)
+        let b1 = try Trainer(configuration: interrupted, data: try interrupted.makeData())
+        try b1.run(stopAfter: 7)
+        #expect(b1.position.step == 7)
+        let b2 = try Trainer(configuration: interrupted, data: try interrupted.makeData())
+        #expect(b2.position.step == 5 && b2.position.epoch == 0 && b2.position.batchInEpoch == 5)
+        try b2.run()
+        #expect(b2.losses.count == 7)
+        #expect(b2.losses == Array(a.losses.suffix(7)))
+        #expect(try lossRows(interrupted.output + "/losses.csv") == lossRows(straight.output + "/losses.csv"))
+        for (p, q) in zip(a.model.parameters, b2.model.parameters) {
+            #expect(p.value.data.map(\.bitPattern) == q.value.data.map(\.bitPattern), "\(p.name) differs after resuming")
+        }
+        for (x, y) in zip(a.model.batchNorms, b2.model.batchNorms) { #expect(x.runningVar == y.runningVar) }
+    }
+
+    @Test func epochsShuffleDifferentlyAndCoverEveryRecordOnce() throws {
+        let dir = try TemporaryDirectory("order")
+        var c = smallTrainingConfiguration(output: dir.path)
+        c.steps = 16
+        let t = try Trainer(configuration: c, data: try c.makeData())
+        try t.run()
+        let rows = try lossRows(c.output + "/losses.csv").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.map { $0[1] } == [String](repeating: "0", count: 8) + [String](repeating: "1", count: 8))
+        #expect(t.position.epoch == 2 && t.position.batchInEpoch == 0)
+        let (e0, e1) = (t.records(epoch: 0), t.records(epoch: 1))
+        #expect(e0.sorted() == Array(0..<64) && e1.sorted() == Array(0..<64))
+        #expect(e0 != e1 && e0 != Array(0..<64))
+    }
+
+    @Test func checkpointFromAnotherRunIsRefused() throws {
+        let dir = try TemporaryDirectory("refuse")
+        let c = smallTrainingConfiguration(output: dir.path, steps: 5)
+        try Trainer(configuration: c, data: try c.makeData()).run()
+        var other = c
+        other.model.width = 8
+        #expect(throws: CheckpointError.self) { _ = try Trainer(configuration: other, data: try other.makeData()) }
+    }
+}
