@@ -8,7 +8,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps apt venv build release test bench bench-venv bench-prepare prepare status clean tensor-fixtures
+.PHONY: deps apt venv build release test bench bench-venv bench-prepare prepare status train evaluate clean tensor-fixtures
 
 deps: apt venv
 
@@ -41,6 +41,15 @@ prepare: apt release
 
 status:
 	.build/release/t2i status --pipeline $(PIPELINE)
+
+# A short GAN-INT-CLS run on the demo shards (configs/train-demo.json: 700 steps, width 32),
+# then the caption-following evaluation. Interrupt and rerun to resume from the checkpoint.
+TRAIN_CONFIG ?= configs/train-demo.json
+train: prepare
+	.build/release/t2i train --config $(TRAIN_CONFIG)
+
+evaluate:
+	.build/release/t2i evaluate --checkpoint work/train-demo/checkpoint.t2it
 
 test: venv build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh

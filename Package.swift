@@ -61,7 +61,7 @@ let package = Package(
         // GAN-INT-CLS (Reed et al. 2016): G, D, GRU text encoder, the matching-aware training step.
         .target(name: "GAN", dependencies: ["Tensor"]),
         // The training loop: data seam, synthetic data, checkpoints, CSV log, PNG grids, evaluation.
-        .target(name: "Training", dependencies: ["GAN", "Tensor", "EEE443", "GloVe", "CPNG"]),
+        .target(name: "Training", dependencies: ["GAN", "Tensor", "EEE443", "GloVe", "CPNG", "Shards", "DemoData"]),
         // Does G follow the caption? Attribute classifier, accuracies, diversity, Frechet distance.
         .target(name: "Evaluation", dependencies: ["Training", "GAN", "Tensor"]),
         // Shared helpers for tests: temporary folders, fixture scripts, running the real CLI.

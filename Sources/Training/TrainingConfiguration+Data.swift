@@ -1,6 +1,7 @@
 import EEE443
 import GAN
 import GloVe
+import Shards
 
 extension TrainingConfiguration {
     /// The caption encoder for free text: GloVe means from `data.glove`, or the seeded stand-in.
@@ -31,8 +32,10 @@ extension TrainingConfiguration {
             return SyntheticShapes(count: data.count, imageSize: model.imageSize, seed: data.seed,
                                    combinations: combinations, captionEncoder: try captionEncoder())
         default:
-            throw TrainingConfigurationError(path: data.path ?? "data.path",
-                                             reason: "the Shards reader is not available in this build yet; use data.source \"synthetic\"")
+            guard let path = data.path else {
+                throw TrainingConfigurationError(path: "data.path", reason: "data.source \"shards\" needs data.path, a shard folder")
+            }
+            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed)
         }
     }
 
@@ -40,8 +43,19 @@ extension TrainingConfiguration {
     /// seed. (The demo dataset's adapter will return its test split here.)
     /// - Throws: `TrainingConfigurationError` if the source cannot be opened.
     public func makeTestData() throws -> any AttributeLabeledData {
-        guard data.source == "synthetic" else { return try makeData() }
+        guard data.source == "synthetic" else {
+            guard let path = data.testPath else { return try makeData() }
+            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed)
+        }
         return SyntheticShapes(count: 2048, imageSize: model.imageSize, seed: data.seed &+ 0x7E57,
                                captionEncoder: try captionEncoder())
+    }
+}
+
+extension TrainingConfiguration {
+    /// Attribute triples that never appeared in training: the configured synthetic ones, or the
+    /// demo dataset's held-out triples for demo shards.
+    public var heldOutCombinations: [[Int]] {
+        data.source == "shards" && data.demoSeed != nil ? ShardsTrainingData.demoHeldOut : data.heldOut
     }
 }

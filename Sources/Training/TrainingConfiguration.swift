@@ -10,7 +10,7 @@ public struct TrainingConfigurationError: Error, CustomStringConvertible {
 
 /// Where training data comes from.
 public struct DataConfiguration: Codable, Sendable, Equatable {
-    /// `"synthetic"` (rendered shapes) or `"shards"` (the Shards reader, once merged).
+    /// `"synthetic"` (rendered shapes) or `"shards"` (a folder written by `t2i prepare`).
     public var source: String
     /// Shard folder for `"shards"`.
     public var path: String?
@@ -22,6 +22,10 @@ public struct DataConfiguration: Codable, Sendable, Equatable {
     public var glove: String?
     /// Synthetic (colour, object, background) triples kept out of training, for evaluation.
     public var heldOut: [[Int]]
+    /// Shard folder of held-out real images for `"shards"` (evaluation), e.g. the test split.
+    public var testPath: String?
+    /// The demo dataset's seed, whose scenes label shard records with object, colour, background.
+    public var demoSeed: UInt64?
 
     public init(source: String = "synthetic", path: String? = nil, count: Int = 4096, seed: UInt64 = 1,
                 glove: String? = nil, heldOut: [[Int]] = []) {
@@ -66,7 +70,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     static let keys: Set<String> = ["data", "output", "model", "steps", "epochs", "batch", "learningRate", "beta1", "seed",
                                     "shuffleSeed", "noiseSeed", "sampleSeed", "sampleCaptions", "sampleEvery",
                                     "checkpointEvery", "logEvery", "threads"]
-    static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut"]
+    static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut", "testPath", "demoSeed"]
     static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden"]
@@ -121,6 +125,8 @@ extension DataConfiguration {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         glove = try c.decodeIfPresent(String.self, forKey: .glove)
         heldOut = try c.decodeIfPresent([[Int]].self, forKey: .heldOut) ?? heldOut
+        testPath = try c.decodeIfPresent(String.self, forKey: .testPath)
+        demoSeed = try c.decodeIfPresent(UInt64.self, forKey: .demoSeed)
     }
 }
 

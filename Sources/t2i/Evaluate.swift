@@ -31,7 +31,7 @@ struct Evaluate: AsyncParsableCommand {
             evaluator.realTestImages = realImages
             evaluator.log = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
             let report = try evaluator.evaluate(model: model, step: position.step, train: train, test: test,
-                                                heldOut: configuration.data.heldOut)
+                                                heldOut: configuration.heldOutCombinations)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

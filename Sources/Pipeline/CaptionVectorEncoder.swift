@@ -4,7 +4,7 @@ import GloVe
 /// Turns one caption row (17 token ids) into a fixed-length vector. The encode stage runs any
 /// encoder; `GloVeMeanEncoder` is the one the seed used. A trained GRU text encoder joins by
 /// conforming to this protocol and being named in `[encode] encoder`.
-public protocol CaptionEncoder: Sendable {
+public protocol CaptionVectorEncoder: Sendable {
     /// Recorded in the ledger's stage hash and the shard manifest.
     var name: String { get }
     var details: [String: String] { get }
@@ -15,7 +15,7 @@ public protocol CaptionEncoder: Sendable {
 
 /// The mean of the caption's word vectors: every position between <START> and <END> (words and
 /// <UNK>) counts, and a word without a vector (or <UNK>) contributes zeros.
-public struct GloVeMeanEncoder: CaptionEncoder {
+public struct GloVeMeanEncoder: CaptionVectorEncoder {
     public let embedding: VocabularyEmbedding
     public let source: String
 
