@@ -9,9 +9,9 @@ public final class GANModel {
     /// Present when `configuration.textEncoder == .gru`.
     public let textEncoder: GRUTextEncoder?
     /// Optimises G's parameters.
-    public let generatorOptimizer: ResumableAdam
+    public let generatorOptimizer: Adam
     /// Optimises D's parameters and the GRU text encoder (which learns only from D's loss).
-    public let discriminatorOptimizer: ResumableAdam
+    public let discriminatorOptimizer: Adam
 
     /// A freshly initialised model; every weight is drawn from `seed`.
     public init(_ configuration: GANConfiguration, seed: UInt64, learningRate: Float = 2e-4, beta1: Float = 0.5) {
@@ -24,8 +24,8 @@ public final class GANModel {
             ? GRUTextEncoder(vocabularySize: configuration.vocabularySize, embeddingDimension: configuration.embeddingDimension,
                              hidden: configuration.gruHidden, generator: &rng)
             : nil
-        generatorOptimizer = ResumableAdam(parameters: generator.parameters, learningRate: learningRate, beta1: beta1)
-        discriminatorOptimizer = ResumableAdam(parameters: discriminator.parameters + (textEncoder?.parameters ?? []),
+        generatorOptimizer = Adam(parameters: generator.parameters, learningRate: learningRate, beta1: beta1)
+        discriminatorOptimizer = Adam(parameters: discriminator.parameters + (textEncoder?.parameters ?? []),
                                                learningRate: learningRate, beta1: beta1)
     }
 

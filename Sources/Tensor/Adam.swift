@@ -8,8 +8,11 @@ public final class Adam {
     public let parameters: [Parameter]
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
-    public private(set) var step = 0
-    private var m: [[Float]], v: [[Float]]
+    /// Updates applied so far. Settable, with `m` and `v`, so a checkpoint can restore the
+    /// optimizer exactly (a resumed run continues bit for bit).
+    public var step = 0
+    /// First and second moment estimates, one array per parameter, in `parameters` order.
+    public var m: [[Float]], v: [[Float]]
 
     public init(parameters: [Parameter], learningRate: Float = 2e-4, beta1: Float = 0.5, beta2: Float = 0.999,
                 epsilon: Float = 1e-8) {
