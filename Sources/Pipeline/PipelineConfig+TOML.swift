@@ -180,29 +180,25 @@ struct _ConfigReader {
     }
 
     func int(_ key: String, range: ClosedRange<Int>) throws -> Int? {
-        let number: Int
-        if let override = overrides[key] {
-            guard let parsed = Int(override) else { throw PipelineConfigError(file: file, key: key, message: "expected an integer, got '\(override)'") }
-            number = parsed
-        } else {
-            guard let value = raw(key) else { return nil }
-            guard let parsed = value.int else { throw typeError(key, "an integer", value) }
-            number = parsed
-        }
-        guard range.contains(number) else {
-            throw PipelineConfigError(file: file, key: key, message: "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
-        }
-        return number
+        try number(key, range: range, expected: "an integer", parse: { Int($0) }, read: { $0.int })
     }
 
     func double(_ key: String, range: ClosedRange<Double>) throws -> Double? {
-        let number: Double
+        try number(key, range: range, expected: "a number", parse: { Double($0) }, read: { $0.double ?? $0.int.map(Double.init) })
+    }
+
+    /// A number from an override (`parse`) or the file (`read`), checked against `range`.
+    private func number<T: Comparable>(_ key: String, range: ClosedRange<T>, expected: String,
+                                       parse: (String) -> T?, read: (any TOMLValueConvertible) -> T?) throws -> T? {
+        let number: T
         if let override = overrides[key] {
-            guard let parsed = Double(override) else { throw PipelineConfigError(file: file, key: key, message: "expected a number, got '\(override)'") }
+            guard let parsed = parse(override) else {
+                throw PipelineConfigError(file: file, key: key, message: "expected \(expected), got '\(override)'")
+            }
             number = parsed
         } else {
             guard let value = raw(key) else { return nil }
-            guard let parsed = value.double ?? value.int.map(Double.init) else { throw typeError(key, "a number", value) }
+            guard let parsed = read(value) else { throw typeError(key, expected, value) }
             number = parsed
         }
         guard range.contains(number) else {

@@ -52,12 +52,13 @@ public final class PrepareRun: Sendable {
             }
         }
         let ledger = try Ledger(path: ledgerPath)
-        let hashes = try stageHashes(config, placeholders: placeholders)
+        let inputs = try inputChecksums(config)
+        let hashes = stageHashes(config, inputs: inputs, placeholders: placeholders)
         var summary = PrepareSummary()
         do {
             for stage in StageName.allCases where only == nil || only == stage {
                 if stop.isSet { summary.interrupted = true; break }
-                let outcome = try await runStage(stage, config: config, ledger: ledger, hashes: hashes,
+                let outcome = try await runStage(stage, config: config, ledger: ledger, hashes: hashes, inputs: inputs,
                                                  placeholders: placeholders, retryFailed: retryFailed, explicit: only != nil)
                 summary.stages.append((stage, outcome))
                 if outcome == "interrupted" { summary.interrupted = true; break }
@@ -82,20 +83,24 @@ public final class PrepareRun: Sendable {
         _ = try dataset.write(to: demo.dataDirectory)
     }
 
+    /// Size and CRC32C of each input file (EEE443 files that exist, and the vectors), read once
+    /// per run: the stage hashes and the shard manifests both use them.
+    func inputChecksums(_ config: PipelineConfig) throws -> [(path: String, file: ShardManifest.InputFile)] {
+        let eee443 = [config.trainFile, config.testFile].compactMap { $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+        return try (eee443 + [config.vectorsFile]).map { ($0, try ShardManifest.InputFile.checksum(path: $0)) }
+    }
+
     /// Each stage's configuration hash; each includes the hashes of the stages it reads from.
-    func stageHashes(_ config: PipelineConfig, placeholders: PlaceholderList) throws -> [StageName: (hash: String, text: String)] {
-        var inputs: [String] = []
-        for path in [config.trainFile, config.testFile].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
-            let file = try ShardManifest.InputFile.checksum(path: path)
-            inputs.append("\(path) \(file.bytes) \(file.crc32c)")
-        }
-        let vectors = try ShardManifest.InputFile.checksum(path: config.vectorsFile)
-        let captions = "inputs=\(inputs.joined(separator: ";"))"
+    func stageHashes(_ config: PipelineConfig, inputs: [(path: String, file: ShardManifest.InputFile)],
+                     placeholders: PlaceholderList) -> [StageName: (hash: String, text: String)] {
+        let eee443 = inputs.filter { $0.path != config.vectorsFile }.map { "\($0.path) \($0.file.bytes) \($0.file.crc32c)" }
+        let vectors = inputs.first { $0.path == config.vectorsFile }?.file
+        let captions = "inputs=\(eee443.joined(separator: ";"))"
         let image = config.image
         let download = "captions=\(hash(captions)) size=\(image.size) mode=\(image.mode.rawValue) min_side=\(image.minSide) " +
             "max_pixels=\(image.maxPixels) gray_tolerance=\(image.grayTolerance) placeholders=\(placeholders.entries.map(\.sha256).sorted().joined(separator: ",")) " +
             "max_body=\(config.download.maxBodyBytes) max_redirects=\(config.download.maxRedirects)"
-        let encode = "captions=\(hash(captions)) encoder=\(config.encoder) vectors=\(vectors.bytes):\(vectors.crc32c)"
+        let encode = "captions=\(hash(captions)) encoder=\(config.encoder) vectors=\(vectors?.bytes ?? 0):\(vectors?.crc32c ?? 0)"
         let shards = "download=\(hash(download)) encode=\(hash(encode)) images_per_shard=\(config.shardSize) max_captions=\(config.maxCaptions)"
         return [.captions: (hash(captions), captions), .download: (hash(download), download),
                 .encode: (hash(encode), encode), .shards: (hash(shards), shards)]
@@ -104,7 +109,8 @@ public final class PrepareRun: Sendable {
     func hash(_ text: String) -> String { Array(text.utf8).withUnsafeBytes { SHA256.hexDigest($0) } }
 
     private func runStage(_ stage: StageName, config: PipelineConfig, ledger: Ledger,
-                          hashes: [StageName: (hash: String, text: String)], placeholders: PlaceholderList,
+                          hashes: [StageName: (hash: String, text: String)], inputs: [(path: String, file: ShardManifest.InputFile)],
+                          placeholders: PlaceholderList,
                           retryFailed: Bool, explicit: Bool) async throws -> String {
         guard let (hash, text) = hashes[stage] else { return "skipped" }
         let previous = try ledger.stage(stage.rawValue)
@@ -142,7 +148,7 @@ public final class PrepareRun: Sendable {
         case .encode:
             note = try await blocking { try self.encodeStage(config: config, ledger: ledger) }
         case .shards:
-            note = try await blocking { try self.shardsStage(config: config, ledger: ledger, hashes: hashes) }
+            note = try await blocking { try self.shardsStage(config: config, ledger: ledger, hashes: hashes, inputs: inputs) }
         }
         let seconds = Date().timeIntervalSince(started)
         try ledger.finishStage(stage.rawValue, run: run, outcome: outcome, summary: note + String(format: " in %.1f s", seconds))
@@ -198,14 +204,14 @@ public final class PrepareRun: Sendable {
         return "\(count) captions with \(encoder.name) (\(dimension)-d, \(encoder.embedding.missingWords.count) vocabulary words without a vector)"
     }
 
-    private func shardsStage(config: PipelineConfig, ledger: Ledger, hashes: [StageName: (hash: String, text: String)]) throws -> String {
+    private func shardsStage(config: PipelineConfig, ledger: Ledger, hashes: [StageName: (hash: String, text: String)],
+                             inputs checksums: [(path: String, file: ShardManifest.InputFile)]) throws -> String {
         let encoder = try encoder(config)
         let vocabulary = try vocabulary(config)
         let layout = ShardLayout(imageHeight: config.image.size, imageWidth: config.image.size, maxCaptions: config.maxCaptions,
                                  captionLength: EEE443File.captionWidth, embeddingDimension: encoder.dimension)
-        var inputs: [ShardManifest.InputFile] = []
-        for path in [config.trainFile, config.testFile, config.vectorsFile].compactMap({ $0 }) {
-            inputs.append(try ShardManifest.InputFile.checksum(path: path, name: (path as NSString).lastPathComponent))
+        let inputs = checksums.map {
+            ShardManifest.InputFile(path: ($0.path as NSString).lastPathComponent, bytes: $0.file.bytes, crc32c: $0.file.crc32c)
         }
         var configuration = flattened(config)
         for (stage, value) in hashes { configuration["hash.\(stage.rawValue)"] = value.hash }
