@@ -45,6 +45,12 @@ public struct EvaluationReport: Codable, Sendable {
     }
 }
 
+/// Evaluation cannot run on the given data.
+public struct EvaluationError: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "evaluation: \(reason)" }
+}
+
 /// Trains the attribute classifier on real images and scores a generator with it.
 public struct Evaluator {
     public var classifierSteps = 300
@@ -66,17 +72,22 @@ public struct Evaluator {
         let classes = train.attributes.map(\.classes.count)
         let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed)
         var rng = SeededGenerator(seed: seed)
+        // The classifier learns from, and is judged on, images whose labels the picture shows
+        // unambiguously (one-object demo scenes), like the one-object captions G is given below.
+        let trainRecords = (0..<train.count).filter(train.hasUnambiguousLabels)
+        guard !trainRecords.isEmpty else { throw EvaluationError(reason: "no training record has unambiguous labels") }
         for s in 0..<classifierSteps {
-            let records = (0..<batch).map { _ in Int(rng.next() % UInt64(train.count)) }
+            let records = (0..<batch).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
             let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
             let losses = classifier.trainStep(images: b.images, labels: (0..<classes.count).map { k in records.map { train.labels(of: $0)[k] } })
             if (s + 1) % 50 == 0 { log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) })") }
         }
         // Held-out real images.
-        let testRecords = Array(0..<Swift.min(realTestImages, test.count))
+        let testRecords = Array((0..<test.count).filter(test.hasUnambiguousLabels).prefix(realTestImages))
+        guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
         let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords)
         // A second real set, from the training data, for the Fréchet baseline.
-        let baselineRecords = (0..<testRecords.count).map { _ in Int(rng.next() % UInt64(train.count)) }
+        let baselineRecords = (0..<testRecords.count).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
         let baselineFeatures = try classify(classifier, data: train, records: baselineRecords).features
 
         // Generated images: every combination's caption, `samplesPerCaption` noise vectors each.

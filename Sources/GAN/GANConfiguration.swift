@@ -17,6 +17,9 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var gloveDimension: Int
     /// Whether G also trains on interpolated caption vectors 0.5 (t1 + t2) (GAN-INT).
     public var interpolation: Bool
+    /// D's target for real images with their own caption: 1, or e.g. 0.9 for one-sided label
+    /// smoothing (Salimans et al. 2016), which keeps D from growing overconfident on real images.
+    public var realLabel: Float
     public var noiseDimension: Int
     /// Size of the text projection in G and D (128 in the paper).
     public var projectionDimension: Int
@@ -26,13 +29,14 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var gruHidden: Int
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
-                interpolation: Bool = true, noiseDimension: Int = 100, projectionDimension: Int = 128,
+                interpolation: Bool = true, realLabel: Float = 1, noiseDimension: Int = 100, projectionDimension: Int = 128,
                 vocabularySize: Int = 1004, embeddingDimension: Int = 256, gruHidden: Int = 128) {
         self.imageSize = imageSize
         self.width = width
         self.textEncoder = textEncoder
         self.gloveDimension = gloveDimension
         self.interpolation = interpolation
+        self.realLabel = realLabel
         self.noiseDimension = noiseDimension
         self.projectionDimension = projectionDimension
         self.vocabularySize = vocabularySize
@@ -57,6 +61,7 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var problem: String? {
         if stages == nil { return "image size \(imageSize) is not 4 * 2^k (e.g. 64)" }
         if width < 1 { return "width must be positive, got \(width)" }
+        if !(realLabel > 0.5 && realLabel <= 1) { return "realLabel must be in (0.5, 1], got \(realLabel)" }
         if noiseDimension < 1 || projectionDimension < 1 || gloveDimension < 1 { return "dimensions must be positive" }
         return nil
     }
@@ -72,6 +77,7 @@ extension GANConfiguration {
         textEncoder = try c.decodeIfPresent(TextEncoderKind.self, forKey: .textEncoder) ?? textEncoder
         gloveDimension = try c.decodeIfPresent(Int.self, forKey: .gloveDimension) ?? gloveDimension
         interpolation = try c.decodeIfPresent(Bool.self, forKey: .interpolation) ?? interpolation
+        realLabel = try c.decodeIfPresent(Float.self, forKey: .realLabel) ?? realLabel
         noiseDimension = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) ?? noiseDimension
         projectionDimension = try c.decodeIfPresent(Int.self, forKey: .projectionDimension) ?? projectionDimension
         vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize

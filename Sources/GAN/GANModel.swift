@@ -14,7 +14,9 @@ public final class GANModel {
     public let discriminatorOptimizer: Adam
 
     /// A freshly initialised model; every weight is drawn from `seed`.
-    public init(_ configuration: GANConfiguration, seed: UInt64, learningRate: Float = 2e-4, beta1: Float = 0.5) {
+    /// `discriminatorLearningRate` (D and the GRU) defaults to `learningRate`.
+    public init(_ configuration: GANConfiguration, seed: UInt64, learningRate: Float = 2e-4, beta1: Float = 0.5,
+                discriminatorLearningRate: Float? = nil) {
         precondition(configuration.problem == nil, configuration.problem ?? "")
         self.configuration = configuration
         var rng = SeededGenerator(seed: seed)
@@ -26,7 +28,7 @@ public final class GANModel {
             : nil
         generatorOptimizer = Adam(parameters: generator.parameters, learningRate: learningRate, beta1: beta1)
         discriminatorOptimizer = Adam(parameters: discriminator.parameters + (textEncoder?.parameters ?? []),
-                                               learningRate: learningRate, beta1: beta1)
+                                               learningRate: discriminatorLearningRate ?? learningRate, beta1: beta1)
     }
 
     /// Every trainable parameter: G, D, then the text encoder.

@@ -2,7 +2,7 @@ import Tensor
 
 /// The losses of one training step (D's terms before its update, G's after).
 public struct GANLosses: Sendable, Equatable {
-    /// BCE of D on real images with their captions (target 1).
+    /// BCE of D on real images with their captions (target 1, or `realLabel`).
     public var real: Float
     /// BCE of D on real images with mismatched captions (target 0).
     public var wrong: Float
@@ -24,7 +24,12 @@ extension GANModel {
     /// With interpolation, G runs once over 2N samples: N for the batch's captions (these are
     /// also D's fakes) and N for 0.5 (t_i + t_{i+1}) with fresh noise; G's loss adds both terms.
     /// G's text input is a constant for the GRU: the encoder learns from D's loss only.
-    public func trainStep(images: Tensor, captions: CaptionBatch, random: inout SeededGenerator) -> GANLosses {
+    ///
+    /// `instanceNoise` > 0 adds N(0, instanceNoise²) to every image D sees, real and generated
+    /// (Sønderby et al. 2016): the two distributions overlap, so D cannot separate them
+    /// perfectly early on and G keeps a useful gradient. The trainer anneals it to 0.
+    public func trainStep(images: Tensor, captions: CaptionBatch, random: inout SeededGenerator,
+                          instanceNoise: Float = 0) -> GANLosses {
         let n = images.shape[0]
         let c = configuration
         precondition(n > 1 && images.shape == [n, c.imageSize, c.imageSize, 3] && captions.count == n,
@@ -37,16 +42,20 @@ extension GANModel {
             generatorText = text.batchConcatenated(text.adding(text.batchRolled(by: 1)).scaled(by: 0.5))
         }
         let generated = generator.forward(noise: noise, text: generatorText)
+        func blurred(_ x: Tensor) -> Tensor {
+            instanceNoise > 0 ? x.adding(Tensor.normal(x.shape, std: instanceNoise, using: &random)) : x
+        }
 
         discriminatorOptimizer.zeroGrad()
-        let d = accumulateDiscriminatorGradients(images: images, text: text,
-                                                 fakeImages: c.interpolation ? generated.batchSlice(0..<n) : generated)
+        let d = accumulateDiscriminatorGradients(images: blurred(images), text: text,
+                                                 fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated))
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
 
         // G: its images (and the interpolated ones) judged by the updated D, target 1.
         generatorOptimizer.zeroGrad()
-        let g = accumulateGeneratorGradients(generated: generated, text: generatorText, batch: n)
+        // Additive noise leaves the gradient with respect to G's output unchanged.
+        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n)
         generatorOptimizer.update()
 
         return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated)
@@ -69,7 +78,8 @@ extension GANModel {
         let realFeatures = discriminator.trunkForward(images)
         let pairLogits = discriminator.headForward(features: realFeatures.batchConcatenated(realFeatures),
                                                    text: text.batchConcatenated(wrongText))
-        let real = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(0..<n), targets: Tensor(zeros: [n], value: 1))
+        let real = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(0..<n),
+                                                 targets: Tensor(zeros: [n], value: configuration.realLabel))
         let wrong = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(n..<2 * n), targets: Tensor(zeros: [n]))
         let pairGrad = discriminator.headBackward(real.gradient.batchConcatenated(wrong.gradient.scaled(by: 0.5)))
         discriminator.trunkBackward(pairGrad.features.batchSlice(0..<n).adding(pairGrad.features.batchSlice(n..<2 * n)))

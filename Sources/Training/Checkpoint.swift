@@ -69,7 +69,8 @@ public enum Checkpoint {
               let position = try? JSONDecoder().decode(TrainingPosition.self, from: Data(bytes.map { UInt8(clamping: Int($0)) }))
         else { throw CheckpointError(path: path, reason: "no readable \(positionName): not a t2i training checkpoint") }
         let c = position.configuration
-        let model = GANModel(c.model, seed: c.seed, learningRate: c.learningRate, beta1: c.beta1)
+        let model = GANModel(c.model, seed: c.seed, learningRate: c.learningRate, beta1: c.beta1,
+                             discriminatorLearningRate: c.discriminatorLearningRate)
         func take(_ name: String, _ shape: [Int]) throws -> Tensor {
             guard let t = stored[name] else { throw CheckpointError(path: path, reason: "missing tensor \(name)") }
             guard t.shape == shape else { throw CheckpointError(path: path, reason: "\(name) has shape \(t.shape), expected \(shape)") }

@@ -76,6 +76,12 @@ public final class ShardsTrainingData: AttributeLabeledData, @unchecked Sendable
                 DemoBackground.allCases.firstIndex(of: scene.background) ?? 0]
     }
 
+    /// One-object scenes only: in a two-object scene the labels (the first object's) could be either object.
+    public func hasUnambiguousLabels(_ record: Int) -> Bool {
+        guard let demoSeed else { return false }
+        return DemoDataset.scene(seed: demoSeed, split: split, row: Int(imageIDs[record])).second == nil
+    }
+
     /// The demo's held-out (object, colour, background) triples, as label indices.
     public static var demoHeldOut: [[Int]] {
         var held: [[Int]] = []

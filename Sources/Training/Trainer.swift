@@ -59,7 +59,7 @@ public final class Trainer {
             try Self.truncateCSV(configuration.output + "/losses.csv", keepingSteps: position.step)
         } else {
             model = GANModel(configuration.model, seed: configuration.seed, learningRate: configuration.learningRate,
-                             beta1: configuration.beta1)
+                             beta1: configuration.beta1, discriminatorLearningRate: configuration.discriminatorLearningRate)
             position = TrainingPosition(step: 0, epoch: 0, batchInEpoch: 0, configuration: configuration)
             try Data((Self.csvHeader + "\n").utf8).write(to: URL(fileURLWithPath: configuration.output + "/losses.csv"))
         }
@@ -106,7 +106,8 @@ public final class Trainer {
             var random = SeededGenerator(seed: configuration.noiseSeed &+ UInt64(position.step) &* 0xD1B5_4A32_D192_ED03)
             let captions = chosen.map { Int(random.next() % UInt64(data.captionCount(of: $0))) }
             let batch = try data.batch(records: chosen, captions: captions)
-            let l = model.trainStep(images: batch.images, captions: batch.captions, random: &random)
+            let l = model.trainStep(images: batch.images, captions: batch.captions, random: &random,
+                                    instanceNoise: instanceNoise(atStep: position.step))
             losses.append(l)
             ran += 1
             let epoch = position.epoch
@@ -128,6 +129,13 @@ public final class Trainer {
         }
         if progress == .live { FileHandle.standardError.write(Data("\n".utf8)) }
         try writeSampleGrid(to: configuration.output + "/samples/final.png")
+    }
+
+    /// The instance noise of step `step` (0-based): `instanceNoise` falling linearly to 0.
+    public func instanceNoise(atStep step: Int) -> Float {
+        let span = configuration.instanceNoiseSteps ?? totalSteps
+        guard configuration.instanceNoise > 0, step < span else { return 0 }
+        return configuration.instanceNoise * Float(span - step) / Float(span)
     }
 
     private func report(_ l: GANLosses, epoch: Int, rate: Double) {

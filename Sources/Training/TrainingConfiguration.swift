@@ -49,6 +49,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var epochs: Int?
     public var batch = 64
     public var learningRate: Float = 2e-4
+    /// D's (and the GRU's) learning rate; `learningRate` if nil.
+    public var discriminatorLearningRate: Float?
+    /// Standard deviation of the instance noise added to D's inputs at step 0 (images in [-1, 1]);
+    /// it falls linearly to 0 at `instanceNoiseSteps` (default: the last step). 0 = off.
+    public var instanceNoise: Float = 0
+    public var instanceNoiseSteps: Int?
     public var beta1: Float = 0.5
     /// Weight initialisation.
     public var seed: UInt64 = 1
@@ -67,11 +73,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    static let keys: Set<String> = ["data", "output", "model", "steps", "epochs", "batch", "learningRate", "beta1", "seed",
+    static let keys: Set<String> = ["data", "output", "model", "steps", "epochs", "batch", "learningRate", "discriminatorLearningRate",
+                                    "instanceNoise", "instanceNoiseSteps", "beta1", "seed",
                                     "shuffleSeed", "noiseSeed", "sampleSeed", "sampleCaptions", "sampleEvery",
                                     "checkpointEvery", "logEvery", "threads"]
     static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut", "testPath", "demoSeed"]
-    static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation",
+    static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden"]
 
@@ -109,6 +116,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         if steps < 1 && (epochs ?? 0) < 1 { return "steps or epochs must be positive" }
         if sampleEvery < 1 || checkpointEvery < 1 || logEvery < 1 { return "intervals must be positive" }
         if threads < 1 { return "threads must be positive" }
+        if instanceNoise < 0 || (instanceNoiseSteps ?? 1) < 1 { return "instanceNoise must be >= 0 and instanceNoiseSteps positive" }
+        if let r = discriminatorLearningRate, !(r > 0) { return "discriminatorLearningRate must be positive" }
         if !["synthetic", "shards"].contains(data.source) { return "data.source must be \"synthetic\" or \"shards\"" }
         return nil
     }
@@ -141,6 +150,9 @@ extension TrainingConfiguration {
         try take(.data, &data); try take(.output, &output); try take(.model, &model); try take(.steps, &steps)
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
         try take(.batch, &batch); try take(.learningRate, &learningRate); try take(.beta1, &beta1)
+        discriminatorLearningRate = try c.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate)
+        try take(.instanceNoise, &instanceNoise)
+        instanceNoiseSteps = try c.decodeIfPresent(Int.self, forKey: .instanceNoiseSteps)
         try take(.seed, &seed); try take(.shuffleSeed, &shuffleSeed); try take(.noiseSeed, &noiseSeed)
         try take(.sampleSeed, &sampleSeed)
         sampleCaptions = try c.decodeIfPresent([String].self, forKey: .sampleCaptions)

@@ -29,4 +29,11 @@ public protocol AttributeLabeledData: TrainingData {
     func labels(of record: Int) -> [Int]
     /// A caption naming exactly the attribute classes `labels`.
     func caption(for labels: [Int]) -> String
+    /// Whether the image of `record` shows its labels unambiguously. A demo scene with two
+    /// objects does not: nothing in the picture says which object the labels describe.
+    func hasUnambiguousLabels(_ record: Int) -> Bool
+}
+
+extension AttributeLabeledData {
+    public func hasUnambiguousLabels(_ record: Int) -> Bool { true }
 }

@@ -51,4 +51,36 @@ import Testing
         }
         #expect(run() == run())
     }
+
+    /// One-sided label smoothing moves only D's real target: BCE is linear in the target, so the
+    /// real loss steps by the same amount from 1 to 0.9 to 0.8, and the other terms do not move.
+    @Test func realLabelChangesOnlyTheRealTarget() {
+        func firstStep(_ label: Float) -> GANLosses {
+            var c = smallConfiguration(.glove, interpolation: false)
+            c.realLabel = label
+            let batch = testBatch(size: 6, imageSize: 16)
+            var rng = SeededGenerator(seed: 5)
+            return GANModel(c, seed: 8).trainStep(images: batch.images, captions: batch.captions, random: &rng)
+        }
+        let (a, b, c) = (firstStep(1), firstStep(0.9), firstStep(0.8))
+        #expect(a.wrong == b.wrong && b.wrong == c.wrong && a.fake == b.fake && b.fake == c.fake)
+        #expect(a.real != b.real)
+        #expect(abs((b.real - a.real) - (c.real - b.real)) < 1e-5, "real losses \(a.real), \(b.real), \(c.real)")
+        var bad = smallConfiguration(.glove)
+        bad.realLabel = 0.4
+        #expect(bad.problem?.contains("realLabel") == true)
+    }
+
+    /// Instance noise reaches D (its losses change) while the step stays deterministic.
+    @Test func instanceNoiseChangesWhatDSeesDeterministically() {
+        func firstStep(_ noise: Float) -> GANLosses {
+            let batch = testBatch(size: 6, imageSize: 16)
+            var rng = SeededGenerator(seed: 5)
+            return GANModel(smallConfiguration(.glove), seed: 8)
+                .trainStep(images: batch.images, captions: batch.captions, random: &rng, instanceNoise: noise)
+        }
+        let (clean, noisy) = (firstStep(0), firstStep(0.5))
+        #expect(noisy.real != clean.real && noisy.fake != clean.fake)
+        #expect(firstStep(0.5) == noisy)
+    }
 }

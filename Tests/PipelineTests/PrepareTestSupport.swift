@@ -17,7 +17,8 @@ struct PrepareFixture {
     }
 
     /// Writes a pipeline with short timeouts; `port` nil serves the demo in-process per run.
-    func pipeline(output: String, port: Int?) throws -> String {
+    /// `imageSize` sets the shard image side (the pipeline's default if nil).
+    func pipeline(output: String, port: Int?, imageSize: Int? = nil) throws -> String {
         let serve = port == nil
         let connect = port.map { "connect_to = [\"\(DemoURL.connectToEntry(port: $0))\"]" } ?? ""
         let text = """
@@ -43,6 +44,7 @@ struct PrepareFixture {
         retry_after_max = 1
         \(connect)
         [image]
+        \(imageSize.map { "size = \($0)" } ?? "")
         placeholders = "\(repositoryRoot.appendingPathComponent("Manifests/placeholders.txt").path)"
         [shards]
         images_per_shard = 64

@@ -47,6 +47,33 @@ import Training
         #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("c.json")) }
     }
 
+    @Test func stabilisationKeysLoadAndBadValuesAreNamed() throws {
+        let dir = try TemporaryDirectory("config")
+        try Data(#"{"model": {"realLabel": 0.9}, "instanceNoise": 0.2, "instanceNoiseSteps": 100, "discriminatorLearningRate": 0.0001}"#.utf8)
+            .write(to: dir.url.appendingPathComponent("a.json"))
+        let a = try TrainingConfiguration.load(path: dir.file("a.json"))
+        #expect(a.model.realLabel == 0.9 && a.instanceNoise == 0.2 && a.instanceNoiseSteps == 100 && a.discriminatorLearningRate == 0.0001)
+        #expect(TrainingConfiguration().model.realLabel == 1 && TrainingConfiguration().instanceNoise == 0)
+        for (name, text, key) in [("b", #"{"model": {"realLabel": 1.5}}"#, "realLabel"), ("c", #"{"instanceNoise": -1}"#, "instanceNoise"),
+                                  ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate")] {
+            try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
+            let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
+            #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
+        }
+    }
+
+    /// The noise falls linearly from its start value to 0 at `instanceNoiseSteps` (or the last step).
+    @Test func instanceNoiseIsAnnealedToZero() throws {
+        let dir = try TemporaryDirectory("anneal")
+        var c = smallTrainingConfiguration(output: dir.path, steps: 10)
+        c.instanceNoise = 0.2
+        let t = try Trainer(configuration: c, data: try c.makeData())
+        #expect(t.instanceNoise(atStep: 0) == 0.2 && abs(t.instanceNoise(atStep: 5) - 0.1) < 1e-7 && t.instanceNoise(atStep: 10) == 0)
+        c.instanceNoiseSteps = 4
+        let u = try Trainer(configuration: c, data: try c.makeData())
+        #expect(abs(u.instanceNoise(atStep: 2) - 0.1) < 1e-7 && u.instanceNoise(atStep: 4) == 0 && u.instanceNoise(atStep: 9) == 0)
+    }
+
     @Test func exampleConfigurationLoads() throws {
         let c = try TrainingConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/train-synthetic.json").path)
         #expect(c.model.width == 32 && c.model.imageSize == 64 && c.data.heldOut.count == 4 && c.sampleCaptions?.count == 8)

@@ -8,15 +8,21 @@ import Training
 @Suite(.serialized) struct ResumeTests {
     /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
     /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
+    /// The glove run also uses label smoothing and annealed instance noise (drawn from each step's own stream).
     @Test(arguments: [TextEncoderKind.gru, .glove])
     func resumedRunMatchesUninterruptedRunBitForBit(encoder: TextEncoderKind) throws {
         let dir = try TemporaryDirectory("resume")
-        let straight = smallTrainingConfiguration(output: dir.file("straight"), encoder: encoder)
+        func configuration(output: String) -> TrainingConfiguration {
+            var c = smallTrainingConfiguration(output: output, encoder: encoder)
+            if encoder == .glove { (c.model.realLabel, c.instanceNoise) = (0.9, 0.3) }
+            return c
+        }
+        let straight = configuration(output: dir.file("straight"))
         let a = try Trainer(configuration: straight, data: try straight.makeData())
         try a.run()
         #expect(a.losses.count == 12)
 
-        let interrupted = smallTrainingConfiguration(output: dir.file("interrupted"), encoder: encoder)
+        let interrupted = configuration(output: dir.file("interrupted"))
         let b1 = try Trainer(configuration: interrupted, data: try interrupted.makeData())
         try b1.run(stopAfter: 7)
         #expect(b1.position.step == 7)
