@@ -76,15 +76,22 @@ public struct Evaluator {
         // unambiguously (one-object demo scenes), like the one-object captions G is given below.
         let trainRecords = (0..<train.count).filter(train.hasUnambiguousLabels)
         guard !trainRecords.isEmpty else { throw EvaluationError(reason: "no training record has unambiguous labels") }
+        let testRecords = Array((0..<test.count).filter(test.hasUnambiguousLabels).prefix(realTestImages))
+        guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
+        let trainLabels = Dictionary(uniqueKeysWithValues: trainRecords.map { ($0, train.labels(of: $0)) })
         for s in 0..<classifierSteps {
             let records = (0..<batch).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
             let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
-            let losses = classifier.trainStep(images: b.images, labels: (0..<classes.count).map { k in records.map { train.labels(of: $0)[k] } })
-            if (s + 1) % 50 == 0 { log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) })") }
+            let flips = (0..<batch).map { _ in rng.next() & 1 == 1 }
+            let losses = classifier.trainStep(images: Self.mirrored(b.images, where: flips), labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
+            if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
+                let probe = Array(testRecords.prefix(256))
+                let hits = try classify(classifier, data: test, records: probe).correct
+                log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) }), "
+                    + "accuracy on \(probe.count) held-out images \(hits.map { String(format: "%.1f%%", 100 * Double($0) / Double(probe.count)) })")
+            }
         }
         // Held-out real images.
-        let testRecords = Array((0..<test.count).filter(test.hasUnambiguousLabels).prefix(realTestImages))
-        guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
         let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords)
         // A second real set, from the training data, for the Fréchet baseline.
         let baselineRecords = (0..<testRecords.count).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
@@ -143,6 +150,22 @@ public struct Evaluator {
             for k in correct.indices { correct[k] += zip(predicted[k], chunk).filter { $0 == data.labels(of: $1)[k] }.count }
         }
         return (images, features, correct)
+    }
+
+    /// `images` `[N, H, W, C]` with the images whose `flags` are set mirrored left to right
+    /// (augmentation: no label of the demo depends on left and right).
+    static func mirrored(_ images: Tensor, where flags: [Bool]) -> Tensor {
+        let (n, h, w, c) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        var data = images.data
+        for i in 0..<n where flags[i] {
+            for y in 0..<h {
+                let row = (i * h + y) * w * c
+                for x in 0..<w / 2 {
+                    for k in 0..<c { data.swapAt(row + x * c + k, row + (w - 1 - x) * c + k) }
+                }
+            }
+        }
+        return Tensor(shape: images.shape, data: data)
     }
 
     private func allCombinations(_ classes: [Int]) -> [[Int]] {

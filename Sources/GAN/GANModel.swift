@@ -47,8 +47,15 @@ public final class GANModel {
         return captions.glove
     }
 
-    /// Images for `captions` with `noise` `[N, noiseDimension]`, using running batch-norm statistics.
-    public func sample(captions: CaptionBatch, noise: Tensor) -> Tensor {
+    /// Images for `captions` with `noise` `[N, noiseDimension]`, using running batch-norm
+    /// statistics, or the batch's own statistics with `batchStatistics` (as G saw them in training;
+    /// the running statistics update nonetheless is undone).
+    public func sample(captions: CaptionBatch, noise: Tensor, batchStatistics: Bool = false) -> Tensor {
+        if batchStatistics {
+            let saved = generator.batchNorms.map { ($0.runningMean, $0.runningVar) }
+            defer { for (bn, s) in zip(generator.batchNorms, saved) { (bn.runningMean, bn.runningVar) = s } }
+            return generator.forward(noise: noise, text: encode(captions))
+        }
         generator.training = false
         defer { generator.training = true }
         return generator.forward(noise: noise, text: encode(captions))

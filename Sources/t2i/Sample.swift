@@ -14,6 +14,8 @@ struct Sample: AsyncParsableCommand {
     @Option(name: .short, help: "Images per caption.") var n = 16
     @Option(help: "Seed of the noise vectors.") var seed: UInt64 = 1
     @Option(help: "Output PNG grid.") var out: String
+    @Flag(help: "Normalise with the grid's own batch statistics (as in training) instead of the running ones.")
+    var batchStatistics = false
 
     func validate() throws {
         guard !caption.isEmpty else { throw ValidationError("give at least one --caption") }
@@ -23,7 +25,8 @@ struct Sample: AsyncParsableCommand {
     func run() async throws {
         do {
             let (model, position) = try Checkpoint.load(from: checkpoint)
-            let sampler = Sampler(model: model, encoder: try position.configuration.captionEncoder())
+            var sampler = Sampler(model: model, encoder: try position.configuration.captionEncoder())
+            sampler.batchStatistics = batchStatistics
             let unknown = try sampler.writeGrid(captions: caption, perCaption: n, seed: seed, to: out)
             if !unknown.isEmpty {
                 FileHandle.standardError.write(Data("t2i: not in the vocabulary, read as <UNK>: \(unknown.joined(separator: ", "))\n".utf8))

@@ -1,4 +1,4 @@
-import Evaluation
+@testable import Evaluation
 import Foundation
 import GAN
 import Tensor
@@ -47,7 +47,7 @@ import Training
         c.data = DataConfiguration(count: 8192, seed: 8, heldOut: [[1, 1, 1]])
         let model = GANModel(c.model, seed: 1)
         var evaluator = Evaluator()
-        evaluator.classifierSteps = 300
+        evaluator.classifierSteps = 600
         evaluator.samplesPerCaption = 4
         evaluator.realTestImages = 128
         let report = try evaluator.evaluate(model: model, step: 0, train: try c.makeData(), test: try c.makeTestData(),
@@ -62,5 +62,19 @@ import Training
         #expect(report.frechet > 3 * report.frechetRealBaseline, "\(report.frechet) vs baseline \(report.frechetRealBaseline)")
         #expect(report.diversityRatio > 0)
         #expect(report.text.contains("chance"))
+    }
+}
+
+@Suite struct ClassifierAugmentationTests {
+    /// Mirroring moves pixel (y, x) to (y, W-1-x) in the flagged images only, channels kept together.
+    @Test func mirroringFlipsOnlyTheFlaggedImages() {
+        let (n, h, w, c) = (2, 3, 5, 3)
+        let images = Tensor(shape: [n, h, w, c], data: (0..<n * h * w * c).map(Float.init))
+        let out = Evaluator.mirrored(images, where: [true, false])
+        for i in 0..<n { for y in 0..<h { for x in 0..<w { for k in 0..<c {
+            let source = i == 0 ? w - 1 - x : x
+            #expect(out.data[((i * h + y) * w + x) * c + k] == images.data[((i * h + y) * w + source) * c + k])
+        } } } }
+        #expect(Evaluator.mirrored(out, where: [true, false]).data == images.data)
     }
 }
