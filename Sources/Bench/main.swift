@@ -22,7 +22,7 @@ var check = ""
 do {
     switch what {
     case "profile":
-        try profileLoad(path)
+        try profileLoad(path, repeats: repeats)
     case "load":
         for _ in 0..<repeats {
             best = min(best, try seconds {

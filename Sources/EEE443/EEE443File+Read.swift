@@ -42,17 +42,18 @@ extension EEE443File {
         let rows = rows ?? 0..<captionCount
         let tokens = try readInt32(captions, rows: rows)
         let limit = Int32(vocabulary.count)
-        // A branch-free min/max pass (vectorised); the offending index is looked up only on failure.
-        let (low, high) = tokens.withUnsafeBufferPointer { buffer in
-            buffer.reduce(into: (Int32.max, Int32.min)) { range, value in
-                range.0 = min(range.0, value)
-                range.1 = max(range.1, value)
-            }
-        }
-        if !tokens.isEmpty, low < 0 || high >= limit, let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+        if Self.largestUnsigned(tokens) >= UInt32(limit), let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
             throw badValue(captions, rows.lowerBound, bad, "\(tokens[bad])", "is outside the vocabulary (ids 0..<\(limit))")
         }
         return tokens
+    }
+
+    /// The largest value of `values` read as unsigned, so that a negative id counts as huge and one
+    /// branch-free max pass (vectorised) checks both ends of the range; 0 when empty.
+    static func largestUnsigned(_ values: [Int32]) -> UInt32 {
+        values.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt32.self) { unsigned in unsigned.reduce(0) { max($0, $1) } }
+        }
     }
 
     /// The base of `*_imid`, detected from its minimum and maximum: 1 when (1, N), 0 when (0, N-1),
@@ -102,15 +103,20 @@ extension EEE443File {
         return try imageRows(fromIDs: try readInt32(imageIDs, rows: rows), firstRow: rows.lowerBound, base: base)
     }
 
-    func imageRows(fromIDs stored: [Int32], firstRow: Int = 0, base: Int) throws -> [Int32] {
+    func imageRows(fromIDs stored: consuming [Int32], firstRow: Int = 0, base: Int) throws -> [Int32] {
         var ids = stored
         let offset = Int32(base), count = Int32(imageCount)
-        for index in ids.indices {
-            let row = ids[index] &- offset
-            guard row >= 0, row < count else {
-                throw badValue(imageIDs, firstRow, index, "\(ids[index])", "is outside the URL range (\(base)-based, \(count) URLs)")
+        let bad = ids.withUnsafeMutableBufferPointer { buffer -> Int? in
+            for index in buffer.indices {
+                let row = buffer[index] &- offset
+                guard row >= 0, row < count else { return index }
+                buffer[index] = row
             }
-            ids[index] = row
+            return nil
+        }
+        if let bad {
+            // ids[bad] is still the stored value: the loop stopped before writing it.
+            throw badValue(imageIDs, firstRow, bad, "\(ids[bad])", "is outside the URL range (\(base)-based, \(count) URLs)")
         }
         return ids
     }
@@ -120,17 +126,19 @@ extension EEE443File {
         try urls.readStringTable(rows: rows)
     }
 
-    /// Reads every caption, its image row and every URL, validated.
     /// Reads every caption, its image row and every URL, validated. The image ids are read once.
     public func loadAll() throws -> EEE443Captions {
         let ids = try readInt32(imageIDs, rows: 0..<imageIDs.rowCount)
-        let base = try imageIDBase(range: ids.reduce(into: (Int64.max, Int64.min)) { range, value in
-            range.0 = min(range.0, Int64(value))
-            range.1 = max(range.1, Int64(value))
+        let base = try imageIDBase(range: ids.withUnsafeBufferPointer { buffer in
+            buffer.reduce(into: (Int64.max, Int64.min)) { range, value in
+                range.0 = min(range.0, Int64(value))
+                range.1 = max(range.1, Int64(value))
+            }
         })
+        let imageRows = try imageRows(fromIDs: consume ids, base: base)
         return EEE443Captions(
             split: split, vocabulary: vocabulary,
-            tokens: try readCaptionTokens(), imageRows: try imageRows(fromIDs: ids, base: base),
+            tokens: try readCaptionTokens(), imageRows: imageRows,
             urls: try readURLs(), imageIDBase: base)
     }
 }

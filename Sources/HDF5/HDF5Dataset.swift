@@ -2,7 +2,7 @@ import CHDF5
 import Foundation
 
 /// A number type that HDF5 can convert a stored dataset into, whatever the stored width and sign.
-public protocol HDF5Number: Numeric, Sendable {
+public protocol HDF5Number: Numeric, Sendable, BitwiseCopyable {
     /// The native HDF5 memory type for this Swift type. Caller holds the library lock.
     static func _memoryType() -> hid_t
     /// The little-endian file type used when writing this Swift type.
@@ -119,17 +119,13 @@ public final class HDF5Dataset: @unchecked Sendable {
             try withRowSelection(rows) { memorySpace, fileSpace in
                 let count = rows.count * rowWidth
                 guard count > 0 else { return [] }
-                var failure: HDF5Error?
+                // Stored in this host's own type: HDF5 reads straight into the array, no conversion.
                 let memoryType = H5Tequal(fileType.id, T._memoryType()) > 0 ? fileType.id : T._memoryType()
-                let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
-                    if H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) < 0 {
-                        failure = error("read rows \(rows.lowerBound)..<\(rows.upperBound)", _hdf5StackMessage())
-                        buffer.initialize(repeating: 0)
+                return try [T](_fillingFresh: count) { buffer in
+                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
+                        throw error("read rows \(rows.lowerBound)..<\(rows.upperBound)", _hdf5StackMessage())
                     }
-                    initialised = count
                 }
-                if let failure { throw failure }
-                return values
             }
         }
     }
@@ -140,8 +136,9 @@ public final class HDF5Dataset: @unchecked Sendable {
         Array(try readStringTable(rows: rows))
     }
 
-    /// Reads strings into one packed byte table, trimmed, without building a String per row.
-    /// - Complexity: O(bytes read); two allocations whatever the number of rows.
+    /// Reads strings into one byte table without building a String per row: fixed-length records
+    /// as stored (trimmed when read), variable-length ones packed and trimmed.
+    /// - Complexity: O(bytes read); one or two allocations whatever the number of rows.
     public func readStringTable(rows: Range<Int>? = nil) throws -> StringTable {
         let rows = rows ?? 0..<rowCount
         guard case let .string(length) = type else {
@@ -151,41 +148,42 @@ public final class HDF5Dataset: @unchecked Sendable {
             try withRowSelection(rows) { memorySpace, fileSpace in
                 let count = rows.count * rowWidth
                 guard count > 0 else { return StringTable() }
-                let memoryType = H5Tcopy(chdf5_c_s1())
-                defer { H5Tclose(memoryType) }
                 if let length {
-                    H5Tset_size(memoryType, length)
-                    H5Tset_strpad(memoryType, H5T_STR_NULLPAD)
-                    var bytes = [UInt8](repeating: 0, count: count * length)
-                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &bytes) >= 0 else {
-                        throw error("read strings", _hdf5StackMessage())
+                    // In the stored type itself (NUL- or space-padded, any charset): no conversion;
+                    // StringTable trims each record when it is read.
+                    let bytes = try [UInt8](_fillingFresh: count * length) { buffer in
+                        guard H5Dread(handle.id, fileType.id, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
+                            throw error("read strings", _hdf5StackMessage())
+                        }
                     }
                     return StringTable(fixedWidth: length, count: count, bytes: bytes)
-                } else {
-                    H5Tset_size(memoryType, chdf5_variable())
-                    var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &pointers) >= 0 else {
-                        throw error("read strings", _hdf5StackMessage())
-                    }
-                    // Reclaim needs a real dataspace describing the buffer, not H5S_ALL.
-                    var extent = [hsize_t(count)]
-                    let reclaimSpace = H5Screate_simple(1, &extent, nil)
-                    defer {
-                        if reclaimSpace >= 0 {
-                            H5Dvlen_reclaim(memoryType, reclaimSpace, chdf5_default(), &pointers)
-                            H5Sclose(reclaimSpace)
-                        }
-                    }
-                    var table = StringTable()
-                    for pointer in pointers {
-                        guard let pointer else { table.append(UnsafeBufferPointer(start: nil, count: 0)); continue }
-                        let length = strlen(pointer)
-                        pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                            table.append(UnsafeBufferPointer(start: $0, count: length))
-                        }
-                    }
-                    return table
                 }
+                let memoryType = H5Tcopy(chdf5_c_s1())
+                guard memoryType >= 0 else { throw error("read strings", _hdf5StackMessage()) }
+                defer { H5Tclose(memoryType) }
+                guard H5Tset_size(memoryType, chdf5_variable()) >= 0 else { throw error("read strings", _hdf5StackMessage()) }
+                var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+                guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &pointers) >= 0 else {
+                    throw error("read strings", _hdf5StackMessage())
+                }
+                // Reclaim needs a real dataspace describing the buffer, not H5S_ALL.
+                var extent = [hsize_t(count)]
+                let reclaimSpace = H5Screate_simple(1, &extent, nil)
+                defer {
+                    if reclaimSpace >= 0 {
+                        H5Dvlen_reclaim(memoryType, reclaimSpace, chdf5_default(), &pointers)
+                        H5Sclose(reclaimSpace)
+                    }
+                }
+                var table = StringTable()
+                for pointer in pointers {
+                    guard let pointer else { table.append(UnsafeBufferPointer(start: nil, count: 0)); continue }
+                    let length = strlen(pointer)
+                    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        table.append(UnsafeBufferPointer(start: $0, count: length))
+                    }
+                }
+                return table
             }
         }
     }
