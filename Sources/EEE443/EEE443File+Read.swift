@@ -40,9 +40,17 @@ extension EEE443File {
     /// - Complexity: O(rows.count); only those rows are read.
     public func readCaptionTokens(rows: Range<Int>? = nil) throws -> [Int32] {
         let rows = rows ?? 0..<captionCount
-        let tokens = try readInt32(captions, rows: rows)
+        let tokens: [Int32], largest: UInt32
+        if case .integer(true, 4) = captions.type {
+            // Checked block by block as it is read, while each block is in cache.
+            let read = try captions.read(Int32.self, rows: rows) { block, _ in Self.largestUnsigned(block) }
+            (tokens, largest) = (read.values, read.summaries.max() ?? 0)
+        } else {
+            tokens = try readInt32(captions, rows: rows)
+            largest = tokens.withUnsafeBufferPointer(Self.largestUnsigned)
+        }
         let limit = Int32(vocabulary.count)
-        if Self.largestUnsigned(tokens) >= UInt32(limit), let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
+        if largest >= UInt32(limit), let bad = tokens.firstIndex(where: { $0 < 0 || $0 >= limit }) {
             throw badValue(captions, rows.lowerBound, bad, "\(tokens[bad])", "is outside the vocabulary (ids 0..<\(limit))")
         }
         return tokens
@@ -50,10 +58,8 @@ extension EEE443File {
 
     /// The largest value of `values` read as unsigned, so that a negative id counts as huge and one
     /// branch-free max pass (vectorised) checks both ends of the range; 0 when empty.
-    static func largestUnsigned(_ values: [Int32]) -> UInt32 {
-        values.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UInt32.self) { unsigned in unsigned.reduce(0) { max($0, $1) } }
-        }
+    static func largestUnsigned(_ values: UnsafeBufferPointer<Int32>) -> UInt32 {
+        values.withMemoryRebound(to: UInt32.self) { unsigned in unsigned.reduce(0) { max($0, $1) } }
     }
 
     /// The base of `*_imid`, detected from its minimum and maximum: 1 when (1, N), 0 when (0, N-1),

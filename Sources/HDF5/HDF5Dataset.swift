@@ -46,6 +46,8 @@ public final class HDF5Dataset: @unchecked Sendable {
     let handle: _HDF5Handle
     /// The stored datatype, kept open: reading into the file's own type skips HDF5's conversion path.
     let fileType: _HDF5Handle
+    /// Whether every number in the stored type (compound members included) is little-endian.
+    let numbersLittleEndian: Bool
 
     /// Caller holds the library lock.
     init(file: HDF5File, name: String, id: hid_t) throws {
@@ -69,7 +71,9 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw HDF5Error(file: file.path, object: name, operation: "read type", message: _hdf5StackMessage())
         }
         self.fileType = _HDF5Handle(fileType, close: H5Tclose)
-        type = HDF5DataType._describe(fileType)
+        var littleEndian = true
+        type = HDF5DataType._describe(fileType, littleEndian: &littleEndian)
+        numbersLittleEndian = littleEndian
     }
 
     /// Number of rows (the outermost dimension; 1 for a scalar).
@@ -222,14 +226,10 @@ public final class HDF5Dataset: @unchecked Sendable {
     /// 1004-member vocabulary, even between identical types. Returns nil (use `H5Dread`) when the
     /// data is chunked, compact, or not stored in this host's byte order. Caller holds the lock.
     func _rawContiguousBytes(rows: Range<Int>) throws -> _RawRecords? {
-        guard case let .compound(members) = type, _allMembersLittleEndian(fileType.id) else { return nil }
+        guard case let .compound(members) = type, numbersLittleEndian, 1.littleEndian == 1 else { return nil }
         let recordSize = Int(H5Tget_size(fileType.id))
-        let address = H5Dget_offset(handle.id)
-        guard address != chdf5_haddr_undef() else { H5Eclear2(chdf5_error_default()); return nil }
-        let total = rowCount * rowWidth * recordSize
-        guard H5Dget_storage_size(handle.id) == hsize_t(total) else { return nil }
-        // H5Dget_offset is the absolute file offset, user block (MATLAB v7.3 files) included.
-        let start = Int(address) + rows.lowerBound * rowWidth * recordSize
+        guard let address = _contiguousAddress(elementSize: recordSize) else { return nil }
+        let start = address + rows.lowerBound * rowWidth * recordSize
         let count = rows.count * rowWidth * recordSize
         let descriptor = open(file.path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
@@ -266,19 +266,6 @@ struct _RawRecords {
     let bytes: [UInt8]
     let members: [HDF5DataType.Member]
     let recordSize: Int
-}
-
-/// Whether every member of a compound type is stored little-endian (as this host reads numbers).
-/// Caller holds the library lock.
-func _allMembersLittleEndian(_ type: hid_t) -> Bool {
-    guard 1.littleEndian == 1 else { return false }
-    for index in 0..<max(0, H5Tget_nmembers(type)) {
-        let member = H5Tget_member_type(type, UInt32(index))
-        guard member >= 0 else { return false }
-        defer { H5Tclose(member) }
-        if H5Tget_order(member) != H5T_ORDER_LE { return false }
-    }
-    return true
 }
 
 /// Reads one native-endian number of `type` at byte `offset` as Double.
