@@ -17,8 +17,9 @@ func profileLoad(_ path: String, repeats: Int) throws {
         }
         let f = try HDF5File(readingFrom: path); lap("open file")
         _ = try f.rootNames(); lap("list root")
-        let d = try f.dataset("word_code"); lap("open word_code (describe 1004 members)")
-        _ = try d.readCompoundRecords(); lap("read word_code")
+        _ = try f.readCompound("word_code"); lap("word_code from its object header")
+        let d = try f.dataset("word_code"); lap("  (for comparison: H5Dopen + describe)")
+        _ = try d.readCompoundRecords(); lap("  (then read its record)")
         let file = try EEE443File(path: path); lap("EEE443File init (all of the above)")
         let raw = try file.captions.read(Int32.self); lap("captions: read only")
         withExtendedLifetime(raw) {}

@@ -204,19 +204,11 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw error("read", "compound member '\(bad.name)' is \(bad.type), expected a number")
         }
         return try HDF5Library.sync {
-            let records = rows.count * rowWidth
             let raw = try _rawContiguousBytes(rows: rows) ?? readConverted(rows: rows)
-            let recordSize = raw.recordSize
-            return try raw.bytes.withUnsafeBytes { bytes in
-                try (0..<records).map { record in
-                    try raw.members.map { member in
-                        guard let value = _numberValue(bytes, at: record * recordSize + member.offset, type: member.type) else {
-                            throw error("read compound", "member '\(member.name)' is \(member.type), expected a number")
-                        }
-                        return (member.name, value)
-                    }
-                }
+            guard let records = raw.decoded(count: rows.count * rowWidth) else {
+                throw error("read compound", "a member is not a number")
             }
+            return records
         }
     }
 
@@ -266,6 +258,26 @@ struct _RawRecords {
     let bytes: [UInt8]
     let members: [HDF5DataType.Member]
     let recordSize: Int
+
+    /// The first `count` records as (member name, value) pairs; nil when a member is not a
+    /// native-endian number or the bytes are too short.
+    func decoded(count: Int) -> [[(name: String, value: Double)]]? {
+        guard bytes.count >= count * recordSize else { return nil }
+        return bytes.withUnsafeBytes { bytes in
+            var records: [[(name: String, value: Double)]] = []
+            records.reserveCapacity(count)
+            for record in 0..<count {
+                var values: [(name: String, value: Double)] = []
+                values.reserveCapacity(members.count)
+                for member in members {
+                    guard let value = _numberValue(bytes, at: record * recordSize + member.offset, type: member.type) else { return nil }
+                    values.append((member.name, value))
+                }
+                records.append(values)
+            }
+            return records
+        }
+    }
 }
 
 /// Reads one native-endian number of `type` at byte `offset` as Double.
