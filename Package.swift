@@ -33,7 +33,7 @@ let package = Package(
         // Splitting work across cores, results in order.
         .target(name: "Parallel"),
         // Typed Swift wrapper over libhdf5: files, datasets, hyperslab reads, compound types, writing.
-        .target(name: "HDF5", dependencies: ["CHDF5", "Parallel"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The EEE443 file layout: vocabulary, captions, image ids, URLs.
         .target(name: "EEE443", dependencies: ["HDF5", "Parallel"]),
         // GloVe text-format word vectors and vocabulary lookup.

@@ -1,6 +1,5 @@
 import CHDF5
 import Glibc
-import Parallel
 
 extension HDF5Dataset {
     /// Reads `rows` (all when nil) as `T` like `read(_:rows:)`, and hands each block of about
@@ -8,12 +7,13 @@ extension HDF5Dataset {
     /// costs no second pass over memory.
     ///
     /// When the rows are stored contiguously in exactly this host's type `T` (the usual case),
-    /// the blocks are read straight from the file with `pread` into the result, split over the
-    /// cores: HDF5's serial library is not involved, so the parts run at once. Any other layout
+    /// the blocks are read straight from the file with `pread` into the result, one after the
+    /// other. (Splitting them over two threads won 25% with an idle core but lost more when the
+    /// other core was busy, on the shared 2-core machine this was measured on.) Any other layout
     /// or type (chunked, big-endian, another width) is read by HDF5 in one converting call and
     /// summarised after.
-    /// - Parameter summarise: called once per block, possibly from several threads at once,
-    ///   with the block's values and the index of its first value in the result.
+    /// - Parameter summarise: called once per block, in order, with the block's values and the
+    ///   index of its first value in the result.
     /// - Returns: the values, row-major, and one summary per block in order.
     /// - Throws: `HDF5Error` when the stored type is not numeric, the rows are out of range, or
     ///   the read fails or comes up short.
@@ -31,7 +31,7 @@ extension HDF5Dataset {
         let blockValues = max(1, blockBytes / MemoryLayout<T>.stride)
         let blocks = (0..<((count + blockValues - 1) / blockValues)).map { $0 * blockValues..<min(count, ($0 + 1) * blockValues) }
         let stride = MemoryLayout<T>.stride
-        guard let start = try HDF5Library.sync({ try _contiguousStart(of: T.self, element: rows.lowerBound * rowWidth) }) else {
+        guard let start = HDF5Library.sync({ _contiguousStart(of: T.self, element: rows.lowerBound * rowWidth) }) else {
             let values = try read(T.self, rows: rows)
             let summaries = values.withUnsafeBufferPointer { all in
                 blocks.map { summarise(UnsafeBufferPointer(rebasing: all[$0]), $0.lowerBound) }
@@ -42,19 +42,13 @@ extension HDF5Dataset {
         guard descriptor >= 0 else { throw error("read", "cannot open the file again to read it directly: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var summaries: [Summary] = []
+        summaries.reserveCapacity(blocks.count)
         let values = try [T](_fillingFresh: count) { raw in
-            let parts = parallelParts(count: blocks.count, minimumPart: 8)
-            let results = parallelMap(parts: parts) { part -> Result<[Summary], HDF5Error> in
-                var mine: [Summary] = []
-                for block in blocks[(blocks.count * part / parts)..<(blocks.count * (part + 1) / parts)] {
-                    let bytes = UnsafeMutableRawBufferPointer(rebasing: raw[(block.lowerBound * stride)..<(block.upperBound * stride)])
-                    if let failure = _preadAll(descriptor, bytes, at: start + block.lowerBound * stride) { return .failure(failure) }
-                    let typed = UnsafeBufferPointer(bytes.bindMemory(to: T.self))
-                    mine.append(summarise(typed, block.lowerBound))
-                }
-                return .success(mine)
+            for block in blocks {
+                let bytes = UnsafeMutableRawBufferPointer(rebasing: raw[(block.lowerBound * stride)..<(block.upperBound * stride)])
+                if let failure = _preadAll(descriptor, bytes, at: start + block.lowerBound * stride) { throw failure }
+                summaries.append(summarise(UnsafeBufferPointer(bytes.bindMemory(to: T.self)), block.lowerBound))
             }
-            for result in results { summaries += try result.get() }
         }
         return (values, summaries)
     }
@@ -62,7 +56,7 @@ extension HDF5Dataset {
     /// The absolute file offset of element `element` when the data can be read straight from the
     /// file as `T`: contiguous, fully stored, and stored in exactly `T`'s native type. Else nil.
     /// Caller holds the library lock.
-    func _contiguousStart<T: HDF5Number>(of _: T.Type, element: Int) throws -> Int? {
+    func _contiguousStart<T: HDF5Number>(of _: T.Type, element: Int) -> Int? {
         guard H5Tequal(fileType.id, T._memoryType()) > 0, let address = _contiguousAddress(elementSize: MemoryLayout<T>.stride) else { return nil }
         return address + element * MemoryLayout<T>.stride
     }

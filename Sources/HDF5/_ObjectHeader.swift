@@ -41,7 +41,7 @@ struct _ObjectHeader {
         let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var reader = _FileBytes(descriptor: descriptor, base: Int(userBlock))
+        let reader = _FileBytes(descriptor: descriptor, base: Int(userBlock))
         guard let messages = reader.messages(at: Int(info.addr)) else { return nil }
         return _ObjectHeader(messages: messages, base: Int(userBlock))
     }
@@ -164,7 +164,7 @@ struct _FileBytes {
     }
 
     /// Every message of the object header at `address`, versions 1 and 2.
-    mutating func messages(at address: Int) -> [_Message]? {
+    func messages(at address: Int) -> [_Message]? {
         guard let prefix = read(16, at: address) else { return nil }
         var messages: [_Message] = []
         var pending: [(address: Int, length: Int)] = []
