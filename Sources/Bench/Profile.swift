@@ -20,7 +20,7 @@ func profileLoad(_ path: String, repeats: Int) throws {
         _ = try f.readCompound("word_code"); lap("word_code from its object header")
         let d = try f.dataset("word_code"); lap("  (for comparison: H5Dopen + describe)")
         _ = try d.readCompoundRecords(); lap("  (then read its record)")
-        let file = try EEE443File(path: path); lap("EEE443File init (all of the above)")
+        let file = try EEE443File(path: path); lap("EEE443File init (open, word_code, 3 datasets)")
         let raw = try file.captions.read(Int32.self); lap("captions: read only")
         withExtendedLifetime(raw) {}
         _ = try file.readCaptionTokens(); lap("captions + token check")
@@ -29,5 +29,5 @@ func profileLoad(_ path: String, repeats: Int) throws {
         let all = try file.loadAll(); lap("loadAll")
         withExtendedLifetime(all) {}
     }
-    for label in labels { print(label.padding(toLength: 42, withPad: " ", startingAt: 0), String(format: "%7.2f ms", best[label] ?? 0)) }
+    for label in labels { print(label.padding(toLength: 48, withPad: " ", startingAt: 0), String(format: "%7.2f ms", best[label] ?? 0)) }
 }
