@@ -2,6 +2,7 @@
 """Python references for the Foundation benchmarks (best of N, seconds).
 
     bench_foundation.py load FILE      h5py reads train_cap, train_imid, train_url into numpy arrays
+    bench_foundation.py load-vocab FILE  the same, plus word_code's member names (as t2i's open reads)
     bench_foundation.py decode FILE    the seed's way: a Python loop with a dict lookup per token
     bench_foundation.py glove FILE     the seed's way: line.split() + np.array per line
     bench_foundation.py make-glove OUT a 400,000-line, 50-d GloVe-format file (about 170 MB)
@@ -28,6 +29,17 @@ def load(path):
         imid = f["train_imid"][...]
         urls = f["train_url"][...]
     return "captions=%d urls=%d" % (len(caps), len(urls))
+
+
+def load_vocab(path):
+    """load, plus what t2i also does on open: word_code's member names (its 1004-member type)."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        names = f["word_code"].dtype.names
+        caps = f["train_cap"][...]
+        imid = f["train_imid"][...]
+        urls = f["train_url"][...]
+    return "captions=%d urls=%d words=%d" % (len(caps), len(urls), len(names))
 
 
 def decode(path):
@@ -83,7 +95,7 @@ def main():
     if what == "decode":
         seconds, check = best(decode(path), repeats)
     else:
-        fn = {"load": load, "glove": glove}[what]
+        fn = {"load": load, "load-vocab": load_vocab, "glove": glove}[what]
         seconds, check = best(lambda: fn(path), repeats)
     print("%s seconds=%.4f %s" % (what, seconds, check))
 

@@ -12,7 +12,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: t2i-bench load|decode|glove FILE [REPEATS]\n".utf8))
+    FileHandle.standardError.write(Data("usage: t2i-bench load|profile|decode|glove FILE [REPEATS]\n".utf8))
     exit(2)
 }
 let what = arguments[1], path = arguments[2]
@@ -22,7 +22,8 @@ var check = ""
 do {
     switch what {
     case "profile":
-        try profileLoad(path)
+        try profileLoad(path, repeats: repeats)
+        exit(0)
     case "load":
         for _ in 0..<repeats {
             best = min(best, try seconds {

@@ -75,16 +75,16 @@ public final class EEE443File: Sendable {
     /// permutation of 0..<N.
     static func readVocabulary(file: HDF5File) throws -> Vocabulary {
         let name = EEE443Split.vocabularyDataset
-        let dataset = try file.dataset(name)
+        let stored = try file.readCompound(name)
         func fail(_ message: String) -> EEE443Error { EEE443Error(file: file.path, dataset: name, message: message) }
-        guard case let .compound(members) = dataset.type else {
-            throw fail("stored type \(dataset.type), expected a one-record compound of word ids")
+        guard case let .compound(members) = stored.type else {
+            throw fail("stored type \(stored.type), expected a one-record compound of word ids")
         }
-        guard dataset.shape.reduce(1, *) == 1 else {
-            throw fail("shape \(dataset.shape), expected one record")
+        guard stored.shape.reduce(1, *) == 1 else {
+            throw fail("shape \(stored.shape), expected one record")
         }
         guard !members.isEmpty else { throw fail("the compound has no members") }
-        guard let record = try dataset.readCompoundRecords().first else { throw fail("no record") }
+        guard let record = stored.records.first else { throw fail("no record") }
         var names = [String?](repeating: nil, count: record.count)
         for (member, value) in record {
             guard value.isFinite, value == value.rounded(), value >= 0, value < Double(record.count) else {

@@ -40,11 +40,21 @@ public indirect enum HDF5DataType: Equatable, Sendable, CustomStringConvertible 
 
     /// Reads the description of an HDF5 datatype identifier. Caller holds the library lock.
     static func _describe(_ type: hid_t) -> HDF5DataType {
+        var littleEndian = true
+        return _describe(type, littleEndian: &littleEndian)
+    }
+
+    /// Reads the description, and clears `littleEndian` when a number in it (a compound's
+    /// members included) is not stored little-endian: one pass over a 1004-member compound
+    /// instead of two. Caller holds the library lock.
+    static func _describe(_ type: hid_t, littleEndian: inout Bool) -> HDF5DataType {
         let size = Int(H5Tget_size(type))
         switch H5Tget_class(type) {
         case H5T_INTEGER:
+            if H5Tget_order(type) != H5T_ORDER_LE { littleEndian = false }
             return .integer(signed: H5Tget_sign(type) != H5T_SGN_NONE, bytes: size)
         case H5T_FLOAT:
+            if H5Tget_order(type) != H5T_ORDER_LE { littleEndian = false }
             return .float(bytes: size)
         case H5T_STRING:
             return .string(length: H5Tis_variable_str(type) > 0 ? nil : size)
@@ -60,7 +70,7 @@ public indirect enum HDF5DataType: Equatable, Sendable, CustomStringConvertible 
                     H5free_memory(raw)
                 }
                 let memberType = H5Tget_member_type(type, memberIndex)
-                let described: HDF5DataType = memberType >= 0 ? _describe(memberType) : .other("unreadable")
+                let described: HDF5DataType = memberType >= 0 ? _describe(memberType, littleEndian: &littleEndian) : .other("unreadable")
                 if memberType >= 0 { H5Tclose(memberType) }
                 members.append(Member(name: name, type: described, offset: Int(H5Tget_member_offset(type, memberIndex))))
             }

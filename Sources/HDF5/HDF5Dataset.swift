@@ -2,7 +2,7 @@ import CHDF5
 import Foundation
 
 /// A number type that HDF5 can convert a stored dataset into, whatever the stored width and sign.
-public protocol HDF5Number: Numeric, Sendable {
+public protocol HDF5Number: Numeric, Sendable, BitwiseCopyable {
     /// The native HDF5 memory type for this Swift type. Caller holds the library lock.
     static func _memoryType() -> hid_t
     /// The little-endian file type used when writing this Swift type.
@@ -46,6 +46,8 @@ public final class HDF5Dataset: @unchecked Sendable {
     let handle: _HDF5Handle
     /// The stored datatype, kept open: reading into the file's own type skips HDF5's conversion path.
     let fileType: _HDF5Handle
+    /// Whether every number in the stored type (compound members included) is little-endian.
+    let numbersLittleEndian: Bool
 
     /// Caller holds the library lock.
     init(file: HDF5File, name: String, id: hid_t) throws {
@@ -69,7 +71,9 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw HDF5Error(file: file.path, object: name, operation: "read type", message: _hdf5StackMessage())
         }
         self.fileType = _HDF5Handle(fileType, close: H5Tclose)
-        type = HDF5DataType._describe(fileType)
+        var littleEndian = true
+        type = HDF5DataType._describe(fileType, littleEndian: &littleEndian)
+        numbersLittleEndian = littleEndian
     }
 
     /// Number of rows (the outermost dimension; 1 for a scalar).
@@ -119,17 +123,13 @@ public final class HDF5Dataset: @unchecked Sendable {
             try withRowSelection(rows) { memorySpace, fileSpace in
                 let count = rows.count * rowWidth
                 guard count > 0 else { return [] }
-                var failure: HDF5Error?
+                // Stored in this host's own type: HDF5 reads straight into the array, no conversion.
                 let memoryType = H5Tequal(fileType.id, T._memoryType()) > 0 ? fileType.id : T._memoryType()
-                let values = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
-                    if H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) < 0 {
-                        failure = error("read rows \(rows.lowerBound)..<\(rows.upperBound)", _hdf5StackMessage())
-                        buffer.initialize(repeating: 0)
+                return try [T](_fillingFresh: count) { buffer in
+                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
+                        throw error("read rows \(rows.lowerBound)..<\(rows.upperBound)", _hdf5StackMessage())
                     }
-                    initialised = count
                 }
-                if let failure { throw failure }
-                return values
             }
         }
     }
@@ -140,8 +140,9 @@ public final class HDF5Dataset: @unchecked Sendable {
         Array(try readStringTable(rows: rows))
     }
 
-    /// Reads strings into one packed byte table, trimmed, without building a String per row.
-    /// - Complexity: O(bytes read); two allocations whatever the number of rows.
+    /// Reads strings into one byte table without building a String per row: fixed-length records
+    /// as stored (trimmed when read), variable-length ones packed and trimmed.
+    /// - Complexity: O(bytes read); one or two allocations whatever the number of rows.
     public func readStringTable(rows: Range<Int>? = nil) throws -> StringTable {
         let rows = rows ?? 0..<rowCount
         guard case let .string(length) = type else {
@@ -151,41 +152,42 @@ public final class HDF5Dataset: @unchecked Sendable {
             try withRowSelection(rows) { memorySpace, fileSpace in
                 let count = rows.count * rowWidth
                 guard count > 0 else { return StringTable() }
-                let memoryType = H5Tcopy(chdf5_c_s1())
-                defer { H5Tclose(memoryType) }
                 if let length {
-                    H5Tset_size(memoryType, length)
-                    H5Tset_strpad(memoryType, H5T_STR_NULLPAD)
-                    var bytes = [UInt8](repeating: 0, count: count * length)
-                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &bytes) >= 0 else {
-                        throw error("read strings", _hdf5StackMessage())
+                    // In the stored type itself (NUL- or space-padded, any charset): no conversion;
+                    // StringTable trims each record when it is read.
+                    let bytes = try [UInt8](_fillingFresh: count * length) { buffer in
+                        guard H5Dread(handle.id, fileType.id, memorySpace, fileSpace, chdf5_default(), buffer.baseAddress) >= 0 else {
+                            throw error("read strings", _hdf5StackMessage())
+                        }
                     }
                     return StringTable(fixedWidth: length, count: count, bytes: bytes)
-                } else {
-                    H5Tset_size(memoryType, chdf5_variable())
-                    var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-                    guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &pointers) >= 0 else {
-                        throw error("read strings", _hdf5StackMessage())
-                    }
-                    // Reclaim needs a real dataspace describing the buffer, not H5S_ALL.
-                    var extent = [hsize_t(count)]
-                    let reclaimSpace = H5Screate_simple(1, &extent, nil)
-                    defer {
-                        if reclaimSpace >= 0 {
-                            H5Dvlen_reclaim(memoryType, reclaimSpace, chdf5_default(), &pointers)
-                            H5Sclose(reclaimSpace)
-                        }
-                    }
-                    var table = StringTable()
-                    for pointer in pointers {
-                        guard let pointer else { table.append(UnsafeBufferPointer(start: nil, count: 0)); continue }
-                        let length = strlen(pointer)
-                        pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                            table.append(UnsafeBufferPointer(start: $0, count: length))
-                        }
-                    }
-                    return table
                 }
+                let memoryType = H5Tcopy(chdf5_c_s1())
+                guard memoryType >= 0 else { throw error("read strings", _hdf5StackMessage()) }
+                defer { H5Tclose(memoryType) }
+                guard H5Tset_size(memoryType, chdf5_variable()) >= 0 else { throw error("read strings", _hdf5StackMessage()) }
+                var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+                guard H5Dread(handle.id, memoryType, memorySpace, fileSpace, chdf5_default(), &pointers) >= 0 else {
+                    throw error("read strings", _hdf5StackMessage())
+                }
+                // Reclaim needs a real dataspace describing the buffer, not H5S_ALL.
+                var extent = [hsize_t(count)]
+                let reclaimSpace = H5Screate_simple(1, &extent, nil)
+                defer {
+                    if reclaimSpace >= 0 {
+                        H5Dvlen_reclaim(memoryType, reclaimSpace, chdf5_default(), &pointers)
+                        H5Sclose(reclaimSpace)
+                    }
+                }
+                var table = StringTable()
+                for pointer in pointers {
+                    guard let pointer else { table.append(UnsafeBufferPointer(start: nil, count: 0)); continue }
+                    let length = strlen(pointer)
+                    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        table.append(UnsafeBufferPointer(start: $0, count: length))
+                    }
+                }
+                return table
             }
         }
     }
@@ -202,19 +204,11 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw error("read", "compound member '\(bad.name)' is \(bad.type), expected a number")
         }
         return try HDF5Library.sync {
-            let records = rows.count * rowWidth
             let raw = try _rawContiguousBytes(rows: rows) ?? readConverted(rows: rows)
-            let recordSize = raw.recordSize
-            return try raw.bytes.withUnsafeBytes { bytes in
-                try (0..<records).map { record in
-                    try raw.members.map { member in
-                        guard let value = _numberValue(bytes, at: record * recordSize + member.offset, type: member.type) else {
-                            throw error("read compound", "member '\(member.name)' is \(member.type), expected a number")
-                        }
-                        return (member.name, value)
-                    }
-                }
+            guard let records = raw.decoded(count: rows.count * rowWidth) else {
+                throw error("read compound", "a member is not a number")
             }
+            return records
         }
     }
 
@@ -224,14 +218,10 @@ public final class HDF5Dataset: @unchecked Sendable {
     /// 1004-member vocabulary, even between identical types. Returns nil (use `H5Dread`) when the
     /// data is chunked, compact, or not stored in this host's byte order. Caller holds the lock.
     func _rawContiguousBytes(rows: Range<Int>) throws -> _RawRecords? {
-        guard case let .compound(members) = type, _allMembersLittleEndian(fileType.id) else { return nil }
+        guard case let .compound(members) = type, numbersLittleEndian, 1.littleEndian == 1 else { return nil }
         let recordSize = Int(H5Tget_size(fileType.id))
-        let address = H5Dget_offset(handle.id)
-        guard address != chdf5_haddr_undef() else { H5Eclear2(chdf5_error_default()); return nil }
-        let total = rowCount * rowWidth * recordSize
-        guard H5Dget_storage_size(handle.id) == hsize_t(total) else { return nil }
-        // H5Dget_offset is the absolute file offset, user block (MATLAB v7.3 files) included.
-        let start = Int(address) + rows.lowerBound * rowWidth * recordSize
+        guard let address = _contiguousAddress(elementSize: recordSize) else { return nil }
+        let start = address + rows.lowerBound * rowWidth * recordSize
         let count = rows.count * rowWidth * recordSize
         let descriptor = open(file.path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
@@ -268,19 +258,26 @@ struct _RawRecords {
     let bytes: [UInt8]
     let members: [HDF5DataType.Member]
     let recordSize: Int
-}
 
-/// Whether every member of a compound type is stored little-endian (as this host reads numbers).
-/// Caller holds the library lock.
-func _allMembersLittleEndian(_ type: hid_t) -> Bool {
-    guard 1.littleEndian == 1 else { return false }
-    for index in 0..<max(0, H5Tget_nmembers(type)) {
-        let member = H5Tget_member_type(type, UInt32(index))
-        guard member >= 0 else { return false }
-        defer { H5Tclose(member) }
-        if H5Tget_order(member) != H5T_ORDER_LE { return false }
+    /// The first `count` records as (member name, value) pairs; nil when a member is not a
+    /// native-endian number or the bytes are too short.
+    func decoded(count: Int) -> [[(name: String, value: Double)]]? {
+        guard bytes.count >= count * recordSize else { return nil }
+        return bytes.withUnsafeBytes { bytes in
+            var records: [[(name: String, value: Double)]] = []
+            records.reserveCapacity(count)
+            for record in 0..<count {
+                var values: [(name: String, value: Double)] = []
+                values.reserveCapacity(members.count)
+                for member in members {
+                    guard let value = _numberValue(bytes, at: record * recordSize + member.offset, type: member.type) else { return nil }
+                    values.append((member.name, value))
+                }
+                records.append(values)
+            }
+            return records
+        }
     }
-    return true
 }
 
 /// Reads one native-endian number of `type` at byte `offset` as Double.

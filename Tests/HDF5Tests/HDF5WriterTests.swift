@@ -60,6 +60,52 @@ import TestSupport
     }
 }
 
+@Suite struct FixedStringReadTests {
+    /// Fixed-length strings in every padding HDF5 knows and both charsets, written by h5py's
+    /// low-level API; t2i reads them in the stored type, unconverted, and trims them itself.
+    @Test func everyPaddingAndCharsetReadsAsH5pyReadsIt() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("padded.h5")
+        let values = ["http://a/b.jpg", "x", "", "caf\u{e9} au lait"]
+        let script = """
+        import h5py, numpy as np, sys
+        values = [v.encode() for v in sys.argv[2:]]
+        with h5py.File(sys.argv[1], "w") as f:
+            for name, pad, cset in [("nullpad", h5py.h5t.STR_NULLPAD, h5py.h5t.CSET_ASCII),
+                                    ("nullterm", h5py.h5t.STR_NULLTERM, h5py.h5t.CSET_ASCII),
+                                    ("spacepad", h5py.h5t.STR_SPACEPAD, h5py.h5t.CSET_ASCII),
+                                    ("spacepad_utf8", h5py.h5t.STR_SPACEPAD, h5py.h5t.CSET_UTF8)]:
+                tid = h5py.h5t.C_S1.copy()
+                tid.set_size(24)
+                tid.set_strpad(pad)
+                tid.set_cset(cset)
+                space = h5py.h5s.create_simple((len(values),))
+                dset = h5py.h5d.create(f.id, name.encode(), tid, space)
+                memory = h5py.h5t.C_S1.copy()
+                memory.set_size(24)
+                memory.set_cset(cset)
+                dset.write(h5py.h5s.ALL, h5py.h5s.ALL, np.array(values, dtype="S24"), mtype=memory)
+            raw = f["spacepad"].id.get_offset()
+        with open(sys.argv[1], "rb") as f:
+            f.seek(raw)
+            print(f.read(24).decode())
+        """
+        let result = try runProcess(pythonExecutable, ["-c", script, path] + values)
+        #expect(result.status == 0, "\(result.stderr)")
+        // The stored bytes really are space-padded, so the reader must trim them itself.
+        #expect(result.stdout.hasPrefix("http://a/b.jpg          "), "\(result.stdout)")
+        let file = try HDF5File(readingFrom: path)
+        for name in ["nullpad", "nullterm", "spacepad", "spacepad_utf8"] {
+            let dataset = try file.dataset(name)
+            #expect(dataset.type == .string(length: 24))
+            // NULLTERM keeps a terminator, so its last value lost its final byte on write.
+            let expected = name == "nullterm" ? values.map { String($0.utf8.prefix(23))! } : values
+            #expect(try dataset.readStrings() == expected, "\(name)")
+            #expect(try dataset.readStrings(rows: 1..<3) == Array(expected[1..<3]), "\(name)")
+        }
+    }
+}
+
 @Suite struct SystemLibraryTests {
     /// SwiftPM only warns when a pkg-config name is wrong; this makes a wrong or missing one fail.
     @Test func everyPkgConfigNameInThePackageResolves() throws {
