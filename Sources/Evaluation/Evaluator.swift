@@ -78,12 +78,17 @@ public struct Evaluator {
         guard !trainRecords.isEmpty else { throw EvaluationError(reason: "no training record has unambiguous labels") }
         let testRecords = Array((0..<test.count).filter(test.hasUnambiguousLabels).prefix(realTestImages))
         guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
+        // Training images are mirrored at random and moved by up to 1/16 of the side.
+        let maxShift = train.imageSize / 16
         let trainLabels = Dictionary(uniqueKeysWithValues: trainRecords.map { ($0, train.labels(of: $0)) })
         for s in 0..<classifierSteps {
             let records = (0..<batch).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
             let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
-            let flips = (0..<batch).map { _ in rng.next() & 1 == 1 }
-            let losses = classifier.trainStep(images: Self.mirrored(b.images, where: flips), labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
+            let mirror = (0..<batch).map { _ in rng.next() & 1 == 1 }
+            let reach = UInt64(2 * maxShift + 1)
+            let shift = (0..<batch).map { _ in (Int(rng.next() % reach) - maxShift, Int(rng.next() % reach) - maxShift) }
+            let images = Self.augmented(b.images, mirror: mirror, shift: shift)
+            let losses = classifier.trainStep(images: images, labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
             if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
                 let probe = Array(testRecords.prefix(256))
                 let hits = try classify(classifier, data: test, records: probe).correct
@@ -152,16 +157,21 @@ public struct Evaluator {
         return (images, features, correct)
     }
 
-    /// `images` `[N, H, W, C]` with the images whose `flags` are set mirrored left to right
-    /// (augmentation: no label of the demo depends on left and right).
-    static func mirrored(_ images: Tensor, where flags: [Bool]) -> Tensor {
+    /// `images` `[N, H, W, C]` with image i mirrored left to right if `mirror[i]`, then moved by
+    /// `shift[i]` = (dy, dx) pixels, edge pixels repeated into the uncovered border. Augmentation
+    /// for the classifier: no label of the demo depends on left and right or on a few pixels' offset.
+    static func augmented(_ images: Tensor, mirror: [Bool], shift: [(Int, Int)]) -> Tensor {
         let (n, h, w, c) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
-        var data = images.data
-        for i in 0..<n where flags[i] {
+        var data = [Float](repeating: 0, count: images.count)
+        for i in 0..<n {
+            let (dy, dx) = shift[i]
             for y in 0..<h {
-                let row = (i * h + y) * w * c
-                for x in 0..<w / 2 {
-                    for k in 0..<c { data.swapAt(row + x * c + k, row + (w - 1 - x) * c + k) }
+                let sy = Swift.min(Swift.max(y - dy, 0), h - 1)
+                for x in 0..<w {
+                    let moved = Swift.min(Swift.max(x - dx, 0), w - 1)
+                    let sx = mirror[i] ? w - 1 - moved : moved
+                    let to = ((i * h + y) * w + x) * c, from = ((i * h + sy) * w + sx) * c
+                    for k in 0..<c { data[to + k] = images.data[from + k] }
                 }
             }
         }

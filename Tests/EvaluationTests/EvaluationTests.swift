@@ -66,15 +66,24 @@ import Training
 }
 
 @Suite struct ClassifierAugmentationTests {
-    /// Mirroring moves pixel (y, x) to (y, W-1-x) in the flagged images only, channels kept together.
-    @Test func mirroringFlipsOnlyTheFlaggedImages() {
+    /// Mirroring maps pixel (y, x) to (y, W-1-x) in the flagged image only, channels kept together;
+    /// a shift moves the picture and repeats the edge into the uncovered border.
+    @Test func mirroringAndShiftingMovePixelsWhereExpected() {
         let (n, h, w, c) = (2, 3, 5, 3)
         let images = Tensor(shape: [n, h, w, c], data: (0..<n * h * w * c).map(Float.init))
-        let out = Evaluator.mirrored(images, where: [true, false])
-        for i in 0..<n { for y in 0..<h { for x in 0..<w { for k in 0..<c {
-            let source = i == 0 ? w - 1 - x : x
-            #expect(out.data[((i * h + y) * w + x) * c + k] == images.data[((i * h + y) * w + source) * c + k])
-        } } } }
-        #expect(Evaluator.mirrored(out, where: [true, false]).data == images.data)
+        func pixel(_ t: Tensor, _ i: Int, _ y: Int, _ x: Int) -> [Float] {
+            Array(t.data[((i * h + y) * w + x) * c..<((i * h + y) * w + x + 1) * c])
+        }
+        let mirrored = Evaluator.augmented(images, mirror: [true, false], shift: [(0, 0), (0, 0)])
+        for y in 0..<h { for x in 0..<w {
+            #expect(pixel(mirrored, 0, y, x) == pixel(images, 0, y, w - 1 - x))
+            #expect(pixel(mirrored, 1, y, x) == pixel(images, 1, y, x))
+        } }
+        #expect(Evaluator.augmented(mirrored, mirror: [true, false], shift: [(0, 0), (0, 0)]).data == images.data)
+        let shifted = Evaluator.augmented(images, mirror: [false, false], shift: [(1, 2), (0, -1)])
+        #expect(pixel(shifted, 0, 2, 4) == pixel(images, 0, 1, 2))
+        #expect(pixel(shifted, 0, 0, 0) == pixel(images, 0, 0, 0), "the border repeats the edge")
+        #expect(pixel(shifted, 1, 1, 0) == pixel(images, 1, 1, 1))
+        #expect(pixel(shifted, 1, 1, 4) == pixel(images, 1, 1, 4), "the border repeats the edge")
     }
 }
