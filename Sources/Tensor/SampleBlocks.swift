@@ -35,6 +35,14 @@ struct _SampleBlocks {
         guard count >= 2 else { return nil }
     }
 
+    /// One block per sample, for kernels that work sample by sample (always usable, even for one sample).
+    init(samplesOf geometry: ConvGeometry) {
+        rowsPerSample = geometry.rowsPerSample
+        batch = geometry.batch
+        samplesPerBlock = 1
+        count = geometry.batch
+    }
+
     /// Most patch rows in one block.
     var maxRows: Int { samplesPerBlock * rowsPerSample }
     /// Workers that `forEach` uses.

@@ -1,0 +1,114 @@
+// Direct convolution for layers with few input channels (the discriminator's RGB input), where
+// im2col copies short runs and a K = 48 GEMM packs more than it multiplies. The image is
+// zero-padded once per sample; each output pixel then reads its patch at fixed offsets, and a
+// register tile of P pixels x V vectors of 16 outputs accumulates over the patch.
+#include "tensor_kernels.h"
+#include <string.h>
+
+enum { LANES = 16, MAX_TILE = 8, MAX_L1_WEIGHTS = 6144 };
+
+static size_t padded_count(int height, int width, int channels, int padding) {
+    return (size_t)(height + 2 * padding) * (size_t)(width + 2 * padding) * (size_t)channels;
+}
+
+static size_t slack(int stride, int channels) { return (size_t)MAX_TILE * stride * channels; }
+
+size_t t2i_conv_direct_scratch_count(int height, int width, int channels, int stride, int padding) {
+    // The padded image and zero slack for the pixels a short last tile reads past the row end.
+    return padded_count(height, width, channels, padding) + slack(stride, channels);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+#define UNROLL _Pragma("clang loop unroll(full)")
+
+/// P consecutive pixels of one output row x V vectors of 16 outputs: acc[p][v] += the pixel's patch (kernel
+/// rows `row_stride` apart, each a contiguous run of kernelW * channels floats) times weight[k][v], in
+/// patch order. Pixels past `count` read the zero slack after the image and are not stored.
+#define DEFINE_TILE(P, V)                                                                              \
+    __attribute__((target("avx512f"))) static void tile_##P##_##V(                                     \
+        const float *first, long step, int count, long row_stride, int kernel_h, int run,              \
+        const float *weight, float *output) {                                                           \
+        v16 acc[P][V];                                                                                  \
+        UNROLL for (int p = 0; p < P; p++)                                                              \
+            UNROLL for (int v = 0; v < V; v++) acc[p][v] = (v16){0};                                    \
+        for (int ky = 0; ky < kernel_h; ky++) {                                                         \
+            const float *x = first + ky * row_stride;                                                   \
+            for (int j = 0; j < run; j++, weight += V * LANES) {                                        \
+                v16 w[V];                                                                               \
+                UNROLL for (int v = 0; v < V; v++) memcpy(&w[v], weight + v * LANES, 64);               \
+                UNROLL for (int p = 0; p < P; p++) {                                                    \
+                    v16 b = (v16)_mm512_set1_ps(x[p * step + j]);                                       \
+                    UNROLL for (int v = 0; v < V; v++) acc[p][v] += b * w[v];                           \
+                }                                                                                       \
+            }                                                                                           \
+        }                                                                                               \
+        UNROLL for (int p = 0; p < P; p++)                                                              \
+            if (p < count)                                                                              \
+                UNROLL for (int v = 0; v < V; v++) memcpy(output + (size_t)p * V * LANES + v * LANES, &acc[p][v], 64); \
+    }
+
+// Tiles that keep every accumulator, weight vector and broadcast in the 32 vector registers (checked
+// in the disassembly: larger tiles spill) and whose widths divide the GAN's 32- and 16-pixel rows.
+DEFINE_TILE(8, 1)
+DEFINE_TILE(8, 2)
+DEFINE_TILE(8, 3)
+DEFINE_TILE(4, 4)
+
+typedef void (*tile_fn)(const float *, long, int, long, int, int, const float *, float *);
+
+static int has_avx512(void) {
+    static int known = -1;  // racing first calls agree
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        k = __builtin_cpu_supports("avx512f") ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+
+int t2i_conv_direct_supported(int patch, int out_channels) {
+    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 && out_channels <= 4 * LANES &&
+           patch > 0 && patch * out_channels <= MAX_L1_WEIGHTS;
+}
+
+void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
+                            const float *weight, int kernel_h, int kernel_w, int out,
+                            int stride, int padding, float *output, float *scratch) {
+    int padded_w = width + 2 * padding;
+    int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
+    size_t row = (size_t)width * channels, padded_row = (size_t)padded_w * channels;
+    float *padded = scratch;
+    size_t image_floats = padded_count(height, width, channels, padding);
+    memset(padded, 0, (image_floats + slack(stride, channels)) * sizeof(float));
+    for (int y = 0; y < height; y++)
+        memcpy(padded + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
+               image + (size_t)y * row, row * sizeof(float));
+    static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
+    static const int tile_pixels[4] = {8, 8, 8, 4};
+    tile_fn tile = tiles[out / LANES - 1];
+    int per = tile_pixels[out / LANES - 1];
+    long step = (long)stride * channels;
+    for (int oy = 0; oy < out_h; oy++) {
+        const float *row_start = padded + (size_t)oy * stride * padded_row;
+        float *out_row = output + (size_t)oy * out_w * out;
+        for (int ox = 0; ox < out_w; ox += per) {
+            int count = out_w - ox < per ? out_w - ox : per;
+            tile(row_start + ox * step, step, count, (long)padded_row, kernel_h, kernel_w * channels, weight,
+                 out_row + (size_t)ox * out);
+        }
+    }
+}
+#else
+int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
+void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
+                            const float *weight, int kernel_h, int kernel_w, int out,
+                            int stride, int padding, float *output, float *scratch) {
+    (void)image; (void)height; (void)width; (void)channels; (void)weight; (void)kernel_h; (void)kernel_w;
+    (void)out; (void)stride; (void)padding; (void)output; (void)scratch;
+    __builtin_trap();  // callers check t2i_conv_direct_supported first
+}
+#endif
