@@ -137,10 +137,12 @@ for gr in grads:
     q.grad = gr.clone(); opt.step(); after.append(enc(q))
 cases["adam"] = dict(p=enc(p), grads=[enc(gr) for gr in grads], after=after, lr=2e-3, beta1=0.5, beta2=0.999, eps=1e-8)
 
-# The discriminator's RGB layer shape (3 -> 32, 4x4, stride 2), which runs on the direct kernel
-# where the CPU has AVX-512: 16 output pixels, so the last 12-pixel register tile is short.
-# Drawn after every other case, so adding it left the earlier values unchanged.
+# Shapes that run on the AVX-512 kernels where the CPU has them: the discriminator's RGB layer
+# (3 -> 32, 4x4, stride 2; direct kernel) and a 4x4 stride-2 transposed convolution with 16
+# outputs (phase kernel; 2-pixel rows leave the 8-pixel register tile short). Drawn after every
+# other case, so adding them left the earlier values unchanged.
 cases["conv_rgb_k4s2p1_out32"] = conv_case(CONV, 1, 8, 9, 3, 32, 4, 2, 1, True)
+cases["convT_k4s2p1_out16"] = conv_case(CONVT, 1, 3, 2, 4, 16, 4, 2, 1, True)
 
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")))

@@ -5,7 +5,7 @@
 #include "tensor_kernels.h"
 #include <string.h>
 
-enum { LANES = 16, MAX_TILE = 8, MAX_L1_WEIGHTS = 6144 };
+enum { LANES = 16, MAX_TILE = 8, CHUNK = 64, MAX_L1_WEIGHTS = 6144 };
 
 static size_t padded_count(int height, int width, int channels, int padding) {
     return (size_t)(height + 2 * padding) * (size_t)(width + 2 * padding) * (size_t)channels;
@@ -25,13 +25,14 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 
 #define UNROLL _Pragma("clang loop unroll(full)")
 
-/// P consecutive pixels of one output row x V vectors of 16 outputs: acc[p][v] += the pixel's patch (kernel
-/// rows `row_stride` apart, each a contiguous run of kernelW * channels floats) times weight[k][v], in
-/// patch order. Pixels past `count` read the zero slack after the image and are not stored.
+/// P pixels (`step` floats apart in the padded image, `out_step` apart in the output) x V vectors of 16
+/// outputs: acc[p][v] += the pixel's patch (`kernel_h` rows `row_stride` apart, each a contiguous run
+/// of `run` floats) times weight[k][v] (rows of V * 16 floats), in patch order. Pixels past `count`
+/// read the zero slack after the image and are not stored.
 #define DEFINE_TILE(P, V)                                                                              \
     __attribute__((target("avx512f"))) static void tile_##P##_##V(                                     \
         const float *first, long step, int count, long row_stride, int kernel_h, int run,              \
-        const float *weight, float *output) {                                                           \
+        const float *weight, float *output, long out_step) {                                            \
         v16 acc[P][V];                                                                                  \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             UNROLL for (int v = 0; v < V; v++) acc[p][v] = (v16){0};                                    \
@@ -48,7 +49,7 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
         }                                                                                               \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             if (p < count)                                                                              \
-                UNROLL for (int v = 0; v < V; v++) memcpy(output + (size_t)p * V * LANES + v * LANES, &acc[p][v], 64); \
+                UNROLL for (int v = 0; v < V; v++) memcpy(output + p * out_step + v * LANES, &acc[p][v], 64); \
     }
 
 // Tiles that keep every accumulator, weight vector and broadcast in the 32 vector registers (checked
@@ -58,7 +59,10 @@ DEFINE_TILE(8, 2)
 DEFINE_TILE(8, 3)
 DEFINE_TILE(4, 4)
 
-typedef void (*tile_fn)(const float *, long, int, long, int, int, const float *, float *);
+typedef void (*tile_fn)(const float *, long, int, long, int, int, const float *, float *, long);
+
+static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
+static const int tile_pixels[4] = {8, 8, 8, 4};
 
 static int has_avx512(void) {
     static int known = -1;  // racing first calls agree
@@ -87,8 +91,6 @@ void t2i_conv_direct_sample(const float *image, int height, int width, int chann
     for (int y = 0; y < height; y++)
         memcpy(padded + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
                image + (size_t)y * row, row * sizeof(float));
-    static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
-    static const int tile_pixels[4] = {8, 8, 8, 4};
     tile_fn tile = tiles[out / LANES - 1];
     int per = tile_pixels[out / LANES - 1];
     long step = (long)stride * channels;
@@ -98,11 +100,84 @@ void t2i_conv_direct_sample(const float *image, int height, int width, int chann
         for (int ox = 0; ox < out_w; ox += per) {
             int count = out_w - ox < per ? out_w - ox : per;
             tile(row_start + ox * step, step, count, (long)padded_row, kernel_h, kernel_w * channels, weight,
-                 out_row + (size_t)ox * out);
+                 out_row + (size_t)ox * out, out);
         }
     }
 }
+
+int t2i_conv_transpose_s2_supported(int out_channels) {
+    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 &&
+           (out_channels <= CHUNK || out_channels % CHUNK == 0);
+}
+
+int t2i_conv_transpose_s2_pack_units(int out) { return 4 * (out < CHUNK ? 1 : out / CHUNK); }
+
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed) {
+    int width = out < CHUNK ? out : CHUNK, chunk = unit / 4, py = unit % 4 / 2, px = unit % 2;
+    packed += (size_t)unit * 4 * in * width;
+    for (int t = 0; t < 2; t++)
+        for (int u = 0; u < 2; u++)
+            for (int ci = 0; ci < in; ci++) {
+                int ky = 3 - py - 2 * t, kx = 3 - px - 2 * u;
+                memcpy(packed, weight + (((size_t)ci * 4 + ky) * 4 + kx) * out + (size_t)chunk * width,
+                       (size_t)width * sizeof(float));
+                packed += width;
+            }
+}
+
+static size_t padded_sample(int height, int width, int in) { return (size_t)(height + 2) * (width + 2) * in; }
+
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in) {
+    return (size_t)samples * padded_sample(height, width, in) + (size_t)MAX_TILE * in;
+}
+
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch) {
+    size_t sample = padded_sample(height, width, in), row = (size_t)width * in, padded_row = (size_t)(width + 2) * in;
+    memset(scratch, 0, t2i_conv_transpose_s2_scratch_count(samples, height, width, in) * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(scratch + n * sample + (size_t)(y + 1) * padded_row + in, input + ((size_t)n * height + y) * row,
+                   row * sizeof(float));
+    int chunk_width = out < CHUNK ? out : CHUNK, out_w = 2 * width;
+    tile_fn tile = tiles[chunk_width / LANES - 1];
+    int per = tile_pixels[chunk_width / LANES - 1];
+    size_t phase_floats = (size_t)4 * in * chunk_width, out_sample = (size_t)4 * height * width * out;
+    // Chunk and phase outermost: their weights (4 * in * 64 floats) stay in L2 across the block's samples.
+    for (int chunk = 0; chunk < out / chunk_width; chunk++)
+        for (int phase = 0; phase < 4; phase++) {
+            int py = phase / 2, px = phase % 2;
+            const float *w = packed + (size_t)(chunk * 4 + phase) * phase_floats;
+            for (int n = 0; n < samples; n++)
+                for (int m = 0; m < height; m++) {
+                    const float *first = scratch + n * sample + (size_t)(m + py) * padded_row + (size_t)px * in;
+                    float *out_row = output + n * out_sample + ((size_t)(2 * m + py) * out_w + px) * out +
+                                     (size_t)chunk * chunk_width;
+                    for (int x = 0; x < width; x += per) {
+                        int count = width - x < per ? width - x : per;
+                        tile(first + (size_t)x * in, in, count, (long)padded_row, 2, 2 * in, w,
+                             out_row + (size_t)x * 2 * out, 2L * out);
+                    }
+                }
+        }
+}
 #else
+int t2i_conv_transpose_s2_supported(int out_channels) { (void)out_channels; return 0; }
+int t2i_conv_transpose_s2_pack_units(int out) { (void)out; return 0; }
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed) {
+    (void)weight; (void)in; (void)out; (void)unit; (void)packed;
+    __builtin_trap();  // callers check t2i_conv_transpose_s2_supported first
+}
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in) {
+    (void)samples; (void)height; (void)width; (void)in;
+    return 0;
+}
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch) {
+    (void)input; (void)samples; (void)height; (void)width; (void)in; (void)packed; (void)out; (void)output;
+    (void)scratch;
+    __builtin_trap();
+}
 int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
 void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
                             const float *weight, int kernel_h, int kernel_w, int out,

@@ -59,3 +59,57 @@ extension DeterminismTests {
         expectClose(y, Tensor(shape: [c.batch, oh, ow, c.cout], data: expected), "output", relative: 1e-5)
     }
 }
+
+/// 4x4, stride 2, padding 1 transposed convolutions with 16-64 outputs (or multiples of 64) run on
+/// the phase kernel where the CPU has AVX-512: each case against a Double loop over the definition
+/// (every input pixel adds its 4x4 footprint), with rows shorter than, equal to and longer than
+/// the register tile, several samples per block and short last blocks, on 1 and 2 threads.
+extension DeterminismTests {
+    struct PhaseCase: Sendable, CustomTestStringConvertible {
+        let batch: Int, height: Int, width: Int, cin: Int, cout: Int
+        var testDescription: String { "\(cin)->\(cout) \(height)x\(width) batch \(batch)" }
+    }
+
+    @Test(arguments: [
+        PhaseCase(batch: 3, height: 4, width: 5, cin: 8, cout: 16),
+        PhaseCase(batch: 2, height: 3, width: 9, cin: 5, cout: 32),
+        PhaseCase(batch: 2, height: 2, width: 3, cin: 6, cout: 48),
+        PhaseCase(batch: 5, height: 4, width: 4, cin: 7, cout: 64),
+        PhaseCase(batch: 4, height: 3, width: 6, cin: 4, cout: 128),
+        PhaseCase(batch: 70, height: 4, width: 4, cin: 512, cout: 16),  // 3 samples per block, short last block
+    ], [1, 2])
+    func phaseKernelMatchesDefinition(_ c: PhaseCase, threads: Int) {
+        TensorThreads.set(threads)
+        defer { TensorThreads.set(1) }
+        var gen = SeededGenerator(seed: 31)
+        let layer = ConvTranspose2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, bias: true, std: 0.3, generator: &gen)
+        layer.bias!.value = randomTensor([c.cout], seed: 32)
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 33)
+        let y = layer.forward(x)
+        let (oh, ow) = (2 * c.height, 2 * c.width)
+        var expected = [Double](repeating: 0, count: c.batch * oh * ow * c.cout)
+        let (w, b) = (layer.weight.value.data, layer.bias!.value.data)
+        for n in 0..<c.batch {
+            for iy in 0..<c.height {
+                for ix in 0..<c.width {
+                    for ky in 0..<4 {
+                        let oy = 2 * iy - 1 + ky
+                        guard oy >= 0, oy < oh else { continue }
+                        for kx in 0..<4 {
+                            let ox = 2 * ix - 1 + kx
+                            guard ox >= 0, ox < ow else { continue }
+                            let dst = ((n * oh + oy) * ow + ox) * c.cout
+                            for ci in 0..<c.cin {
+                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
+                                let wRow = ((ci * 4 + ky) * 4 + kx) * c.cout
+                                for o in 0..<c.cout { expected[dst + o] += xv * Double(w[wRow + o]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for i in 0..<expected.count { expected[i] += Double(b[i % c.cout]) }
+        expectClose(y, Tensor(shape: [c.batch, oh, ow, c.cout], data: expected.map { Float($0) }), "output", relative: 1e-5)
+    }
+}

@@ -23,7 +23,7 @@ struct ReferenceTests {
         }
     }
 
-    @Test(arguments: ["convT_k4s2p1", "convT_k4s1p0_from1x1", "convT_k3s1p1", "convT_k1"])
+    @Test(arguments: ["convT_k4s2p1", "convT_k4s1p0_from1x1", "convT_k3s1p1", "convT_k1", "convT_k4s2p1_out16"])
     func convTranspose2d(_ name: String) throws {
         try checkConvolution(name) { w, stride, padding, bias, gen in
             ConvTranspose2d(w.shape[0], w.shape[3], kernel: w.shape[1], stride: stride, padding: padding, bias: bias,

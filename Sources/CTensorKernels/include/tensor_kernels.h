@@ -23,4 +23,29 @@ void t2i_conv_direct_sample(const float *image, int height, int width, int chann
 /// Floats of scratch `t2i_conv_direct_sample` needs for this geometry.
 size_t t2i_conv_direct_scratch_count(int height, int width, int channels, int stride, int padding);
 
+/// 1 when the `t2i_conv_transpose_s2_*` functions can run a 4x4, stride 2, padding 1 transposed
+/// convolution with `out_channels` outputs: the CPU has AVX-512F and the outputs are 16, 32, 48,
+/// 64 or a multiple of 64.
+int t2i_conv_transpose_s2_supported(int out_channels);
+
+/// Number of independent units `t2i_conv_transpose_s2_pack` works in (4 per group of 64 outputs).
+int t2i_conv_transpose_s2_pack_units(int out);
+
+/// Rearranges unit `unit` of a transposed-convolution weight `[in, 4, 4, out]` into `packed` (16 *
+/// in * out floats in all): per group of 64 outputs and per output phase (oy % 2, ox % 2), the
+/// 2x2 taps that reach that phase, as `[tap row, tap column, in, outputs]`. Units write disjoint
+/// parts of `packed`, so they may run on different threads.
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed);
+
+/// Floats of scratch `t2i_conv_transpose_s2_block` needs (the zero-padded inputs).
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in);
+
+/// Forward of a 4x4, stride 2, padding 1 transposed convolution for `samples` NHWC samples
+/// `[height, width, in]` into `[2 height, 2 width, out]`, as four 2x2 convolutions (one per
+/// output phase) on the direct kernel: every output pixel is written once, with a sum over its
+/// 2 x 2 x in taps in a fixed order (no col2im scatter).
+/// Precondition: `t2i_conv_transpose_s2_supported(out)`; `packed` from `t2i_conv_transpose_s2_pack`.
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch);
+
 #endif
