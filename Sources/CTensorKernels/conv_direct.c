@@ -1,11 +1,13 @@
-// Direct convolution for layers with few input channels (the discriminator's RGB input), where
-// im2col copies short runs and a K = 48 GEMM packs more than it multiplies. The image is
-// zero-padded once per sample; each output pixel then reads its patch at fixed offsets, and a
-// register tile of P pixels x V vectors of 16 outputs accumulates over the patch.
+// Direct (no im2col) convolution kernels on AVX-512: the images are zero-padded once per block of
+// samples; each output pixel then reads its patch at fixed offsets, and a register tile of P pixels
+// x V vectors of 16 outputs accumulates over the patch. Convolutions use it as is; the 4x4 stride-2
+// transposed convolution as four 2x2 convolutions, one per output phase.
 #include "tensor_kernels.h"
+#include <stdlib.h>
 #include <string.h>
 
-enum { LANES = 16, MAX_TILE = 8, CHUNK = 64, MAX_L1_WEIGHTS = 6144 };
+enum { LANES = 16, MAX_TILE = 8, CHUNK = 64 };
+enum { MAX_SLICE = 2048 * CHUNK };  // weight floats of one 64-output slice: 512 KB, half a Zen 4 L2
 
 static size_t padded_count(int height, int width, int channels, int padding) {
     return (size_t)(height + 2 * padding) * (size_t)(width + 2 * padding) * (size_t)channels;
@@ -13,9 +15,9 @@ static size_t padded_count(int height, int width, int channels, int padding) {
 
 static size_t slack(int stride, int channels) { return (size_t)MAX_TILE * stride * channels; }
 
-size_t t2i_conv_direct_scratch_count(int height, int width, int channels, int stride, int padding) {
-    // The padded image and zero slack for the pixels a short last tile reads past the row end.
-    return padded_count(height, width, channels, padding) + slack(stride, channels);
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
+    // The padded images and zero slack for the pixels a short last tile reads past the row end.
+    return (size_t)samples * padded_count(height, width, channels, padding) + slack(stride, channels);
 }
 
 #if defined(__x86_64__)
@@ -64,44 +66,60 @@ typedef void (*tile_fn)(const float *, long, int, long, int, int, const float *,
 static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
 static const int tile_pixels[4] = {8, 8, 8, 4};
 
+/// AVX-512F present and not switched off by T2I_TENSOR_KERNELS=off (which sends every layer back to
+/// im2col/col2im + OpenBLAS: for A/B measurements, or to rule the kernels out when chasing a bug).
 static int has_avx512(void) {
     static int known = -1;  // racing first calls agree
     int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
     if (k < 0) {
-        k = __builtin_cpu_supports("avx512f") ? 1 : 0;
+        const char *setting = getenv("T2I_TENSOR_KERNELS");
+        k = __builtin_cpu_supports("avx512f") && !(setting && strcmp(setting, "off") == 0) ? 1 : 0;
         __atomic_store_n(&known, k, __ATOMIC_RELAXED);
     }
     return k;
 }
 
 int t2i_conv_direct_supported(int patch, int out_channels) {
-    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 && out_channels <= 4 * LANES &&
-           patch > 0 && patch * out_channels <= MAX_L1_WEIGHTS;
+    int width = out_channels < CHUNK ? out_channels : CHUNK;
+    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 &&
+           (out_channels <= CHUNK || out_channels % CHUNK == 0) && patch > 0 && (size_t)patch * width <= MAX_SLICE;
 }
 
-void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
-                            const float *weight, int kernel_h, int kernel_w, int out,
-                            int stride, int padding, float *output, float *scratch) {
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed) {
+    packed += (size_t)chunk * patch * CHUNK;
+    for (int k = 0; k < patch; k++, packed += CHUNK)
+        memcpy(packed, weight + (size_t)k * out + (size_t)chunk * CHUNK, CHUNK * sizeof(float));
+}
+
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch) {
     int padded_w = width + 2 * padding;
     int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
     size_t row = (size_t)width * channels, padded_row = (size_t)padded_w * channels;
-    float *padded = scratch;
-    size_t image_floats = padded_count(height, width, channels, padding);
-    memset(padded, 0, (image_floats + slack(stride, channels)) * sizeof(float));
-    for (int y = 0; y < height; y++)
-        memcpy(padded + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
-               image + (size_t)y * row, row * sizeof(float));
-    tile_fn tile = tiles[out / LANES - 1];
-    int per = tile_pixels[out / LANES - 1];
+    size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
+    memset(scratch, 0, t2i_conv_direct_scratch_count(samples, height, width, channels, stride, padding) * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(scratch + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
+                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+    int chunk_width = out < CHUNK ? out : CHUNK, patch = kernel_h * kernel_w * channels;
+    tile_fn tile = tiles[chunk_width / LANES - 1];
+    int per = tile_pixels[chunk_width / LANES - 1];
     long step = (long)stride * channels;
-    for (int oy = 0; oy < out_h; oy++) {
-        const float *row_start = padded + (size_t)oy * stride * padded_row;
-        float *out_row = output + (size_t)oy * out_w * out;
-        for (int ox = 0; ox < out_w; ox += per) {
-            int count = out_w - ox < per ? out_w - ox : per;
-            tile(row_start + ox * step, step, count, (long)padded_row, kernel_h, kernel_w * channels, weight,
-                 out_row + (size_t)ox * out, out);
-        }
+    // Output slice outermost: its weights (patch x 64 floats) stay in L2 across the block's samples.
+    for (int chunk = 0; chunk < out / chunk_width; chunk++) {
+        const float *w = weight + (size_t)chunk * patch * chunk_width;
+        for (int n = 0; n < samples; n++)
+            for (int oy = 0; oy < out_h; oy++) {
+                const float *row_start = scratch + n * image_floats + (size_t)oy * stride * padded_row;
+                float *out_row = output + n * out_floats + (size_t)oy * out_w * out + (size_t)chunk * chunk_width;
+                for (int ox = 0; ox < out_w; ox += per) {
+                    int count = out_w - ox < per ? out_w - ox : per;
+                    tile(row_start + ox * step, step, count, (long)padded_row, kernel_h, kernel_w * channels, w,
+                         out_row + (size_t)ox * out, out);
+                }
+            }
     }
 }
 
@@ -179,11 +197,15 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
     __builtin_trap();
 }
 int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
-void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
-                            const float *weight, int kernel_h, int kernel_w, int out,
-                            int stride, int padding, float *output, float *scratch) {
-    (void)image; (void)height; (void)width; (void)channels; (void)weight; (void)kernel_h; (void)kernel_w;
-    (void)out; (void)stride; (void)padding; (void)output; (void)scratch;
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed) {
+    (void)weight; (void)patch; (void)out; (void)chunk; (void)packed;
     __builtin_trap();  // callers check t2i_conv_direct_supported first
+}
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch) {
+    (void)image; (void)samples; (void)height; (void)width; (void)channels; (void)weight; (void)kernel_h;
+    (void)kernel_w; (void)out; (void)stride; (void)padding; (void)output; (void)scratch;
+    __builtin_trap();
 }
 #endif

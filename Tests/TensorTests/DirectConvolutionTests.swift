@@ -1,10 +1,11 @@
 import Tensor
 import Testing
 
-/// Convolutions with few input channels and 16-64 outputs run on the direct (no im2col) kernel
+/// Convolutions with 16, 32, 48, 64 or a multiple of 64 outputs run on the direct (no im2col) kernel
 /// where the CPU has AVX-512 (elsewhere on im2col + GEMM; either way the answer must be the same).
 /// Each case is checked against a plain Double-precision loop over the definition, including
-/// pixel counts that leave a short last register tile, with 1 and 2 threads. Kept in the
+/// rows that leave a short last register tile, packed 64-output slices, several samples per
+/// block and short last blocks, with 1 and 2 threads. Kept in the
 /// serialized suite because it changes the global thread count.
 extension DeterminismTests {
     struct DirectCase: Sendable, CustomTestStringConvertible {
@@ -21,6 +22,8 @@ extension DeterminismTests {
         DirectCase(batch: 5, height: 5, width: 6, cin: 2, cout: 16, kernel: 3, stride: 1, padding: 1),
         DirectCase(batch: 1, height: 6, width: 6, cin: 1, cout: 32, kernel: 2, stride: 1, padding: 0),
         DirectCase(batch: 4, height: 8, width: 8, cin: 4, cout: 64, kernel: 4, stride: 2, padding: 2),
+        DirectCase(batch: 3, height: 6, width: 10, cin: 20, cout: 128, kernel: 4, stride: 2, padding: 1),
+        DirectCase(batch: 7, height: 16, width: 16, cin: 64, cout: 16, kernel: 4, stride: 2, padding: 1),  // 3 per block
     ], [1, 2])
     func directConvolutionMatchesDefinition(_ c: DirectCase, threads: Int) {
         TensorThreads.set(threads)

@@ -2,26 +2,32 @@
 #define T2I_TENSOR_KERNELS_H
 #include <stddef.h>
 
-/// 1 when `t2i_conv_direct_sample` can run a convolution with `out_channels` outputs and
-/// `patch` = kernelH * kernelW * inChannels weights per output: the CPU has AVX-512F, the
-/// outputs are 16, 32, 48 or 64 and the `patch x out` weight fits in the L1 cache.
+/// 1 when `t2i_conv_direct_block` can run a convolution with `out_channels` outputs and `patch` =
+/// kernelH * kernelW * inChannels weights per output: the CPU has AVX-512F, the outputs are 16,
+/// 32, 48, 64 or a multiple of 64, and a 64-output slice of the weight fits in 512 KB.
 int t2i_conv_direct_supported(int patch, int out_channels);
 
-/// One sample of a 2-D convolution in NHWC computed directly from the image (no im2col):
-/// every output pixel is a sum over the patch in (ky, kx, c) order, one pixel per SIMD lane
-/// group, so the result does not depend on how samples are spread over threads.
+/// Copies slice `chunk` (outputs 64 chunk ..< 64 (chunk + 1)) of a `[patch, out]` weight, out > 64,
+/// into `packed` (patch * out floats in all) as a `[patch, 64]` block; slices may be packed on
+/// different threads. Weights with at most 64 outputs are used as they are.
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed);
+
+/// A 2-D convolution of `samples` NHWC images computed directly (no im2col): every output pixel
+/// is a sum over its patch in (ky, kx, c) order, so the result does not depend on how samples are
+/// spread over threads or blocks.
 ///
-/// - image: `[height, width, channels]`; weight: `[kernelH, kernelW, channels, out]`;
-///   output: `[outH, outW, out]` with outH = (height + 2 padding - kernelH) / stride + 1.
-/// - scratch: at least `t2i_conv_direct_scratch_count(...)` floats (the zero-padded image); one
+/// - image: `samples x [height, width, channels]`; weight: `[kernelH, kernelW, channels, out]` if
+///   out <= 64, else packed by `t2i_conv_direct_pack`; output: `samples x [outH, outW, out]` with
+///   outH = (height + 2 padding - kernelH) / stride + 1.
+/// - scratch: at least `t2i_conv_direct_scratch_count(...)` floats (the zero-padded images); one
 ///   per thread.
 /// Precondition: `t2i_conv_direct_supported(kernelH * kernelW * channels, out)`.
-void t2i_conv_direct_sample(const float *image, int height, int width, int channels,
-                            const float *weight, int kernel_h, int kernel_w, int out,
-                            int stride, int padding, float *output, float *scratch);
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch);
 
-/// Floats of scratch `t2i_conv_direct_sample` needs for this geometry.
-size_t t2i_conv_direct_scratch_count(int height, int width, int channels, int stride, int padding);
+/// Floats of scratch `t2i_conv_direct_block` needs for this geometry.
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding);
 
 /// 1 when the `t2i_conv_transpose_s2_*` functions can run a 4x4, stride 2, padding 1 transposed
 /// convolution with `out_channels` outputs: the CPU has AVX-512F and the outputs are 16, 32, 48,
