@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum { LANES = 16, MAX_TILE = 8, CHUNK = 64 };
-enum { MAX_SLICE = 2048 * CHUNK };  // weight floats of one 64-output slice: 512 KB, half a Zen 4 L2
+enum { MAX_SLICE = 2048 * CHUNK };  // weight floats of one output slice: 512 KB, half a Zen 4 L2
 
 static size_t padded_count(int height, int width, int channels, int padding) {
     return (size_t)(height + 2 * padding) * (size_t)(width + 2 * padding) * (size_t)channels;
@@ -79,16 +79,26 @@ static int has_avx512(void) {
     return k;
 }
 
-int t2i_conv_direct_supported(int patch, int out_channels) {
-    int width = out_channels < CHUNK ? out_channels : CHUNK;
-    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 &&
-           (out_channels <= CHUNK || out_channels % CHUNK == 0) && patch > 0 && (size_t)patch * width <= MAX_SLICE;
+/// Outputs per weight slice: 64, or 32 when a 64-output slice of a long patch would not fit beside
+/// the inputs in L2 (D's 8x8x256 -> 4x4x512 layer at width 64).
+static int slice_width(int patch, int out) {
+    if (out <= CHUNK && (size_t)patch * out <= MAX_SLICE) return out;
+    return (size_t)patch * CHUNK <= MAX_SLICE ? CHUNK : CHUNK / 2;
 }
 
-void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed) {
-    packed += (size_t)chunk * patch * CHUNK;
-    for (int k = 0; k < patch; k++, packed += CHUNK)
-        memcpy(packed, weight + (size_t)k * out + (size_t)chunk * CHUNK, CHUNK * sizeof(float));
+int t2i_conv_direct_supported(int patch, int out_channels) {
+    if (!has_avx512() || out_channels <= 0 || out_channels % LANES != 0 || patch <= 0) return 0;
+    int width = slice_width(patch, out_channels);
+    return out_channels % width == 0 && (size_t)patch * width <= MAX_SLICE;
+}
+
+int t2i_conv_direct_slices(int patch, int out) { return out / slice_width(patch, out); }
+
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed) {
+    int width = slice_width(patch, out);
+    packed += (size_t)slice * patch * width;
+    for (int k = 0; k < patch; k++, packed += width)
+        memcpy(packed, weight + (size_t)k * out + (size_t)slice * width, (size_t)width * sizeof(float));
 }
 
 void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
@@ -103,11 +113,11 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
         for (int y = 0; y < height; y++)
             memcpy(scratch + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
                    image + ((size_t)n * height + y) * row, row * sizeof(float));
-    int chunk_width = out < CHUNK ? out : CHUNK, patch = kernel_h * kernel_w * channels;
+    int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out);
     tile_fn tile = tiles[chunk_width / LANES - 1];
     int per = tile_pixels[chunk_width / LANES - 1];
     long step = (long)stride * channels;
-    // Output slice outermost: its weights (patch x 64 floats) stay in L2 across the block's samples.
+    // Output slice outermost: its weights (patch x 32 or 64 floats) stay in L2 across the block's samples.
     for (int chunk = 0; chunk < out / chunk_width; chunk++) {
         const float *w = weight + (size_t)chunk * patch * chunk_width;
         for (int n = 0; n < samples; n++)
@@ -197,8 +207,9 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
     __builtin_trap();
 }
 int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
-void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed) {
-    (void)weight; (void)patch; (void)out; (void)chunk; (void)packed;
+int t2i_conv_direct_slices(int patch, int out) { (void)patch; (void)out; return 0; }
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed) {
+    (void)weight; (void)patch; (void)out; (void)slice; (void)packed;
     __builtin_trap();  // callers check t2i_conv_direct_supported first
 }
 void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,

@@ -24,6 +24,8 @@ extension DeterminismTests {
         DirectCase(batch: 4, height: 8, width: 8, cin: 4, cout: 64, kernel: 4, stride: 2, padding: 2),
         DirectCase(batch: 3, height: 6, width: 10, cin: 20, cout: 128, kernel: 4, stride: 2, padding: 1),
         DirectCase(batch: 7, height: 16, width: 16, cin: 64, cout: 16, kernel: 4, stride: 2, padding: 1),  // 3 per block
+        DirectCase(batch: 2, height: 4, width: 4, cin: 160, cout: 64, kernel: 4, stride: 2, padding: 1),  // 32-output slices
+        DirectCase(batch: 3, height: 4, width: 4, cin: 24, cout: 32, kernel: 1, stride: 1, padding: 0),   // 1x1
     ], [1, 2])
     func directConvolutionMatchesDefinition(_ c: DirectCase, threads: Int) {
         TensorThreads.set(threads)

@@ -4,13 +4,17 @@
 
 /// 1 when `t2i_conv_direct_block` can run a convolution with `out_channels` outputs and `patch` =
 /// kernelH * kernelW * inChannels weights per output: the CPU has AVX-512F, the outputs are 16,
-/// 32, 48, 64 or a multiple of 64, and a 64-output slice of the weight fits in 512 KB.
+/// 32, 48, 64 or a multiple of 64 (of 32 for patches over 2048), and a slice of the weight
+/// fits in L2. T2I_TENSOR_KERNELS=off in the environment turns every AVX-512 kernel off.
 int t2i_conv_direct_supported(int patch, int out_channels);
 
-/// Copies slice `chunk` (outputs 64 chunk ..< 64 (chunk + 1)) of a `[patch, out]` weight, out > 64,
-/// into `packed` (patch * out floats in all) as a `[patch, 64]` block; slices may be packed on
-/// different threads. Weights with at most 64 outputs are used as they are.
-void t2i_conv_direct_pack(const float *weight, int patch, int out, int chunk, float *packed);
+/// Number of output slices the direct kernel splits `out` into (1 when it uses the weight as is).
+int t2i_conv_direct_slices(int patch, int out);
+
+/// Copies slice `slice` of a `[patch, out]` weight into `packed` (patch * out floats in all) as a
+/// `[patch, out / slices]` block; slices may be packed on different threads. With one slice the
+/// weight is used as it is.
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed);
 
 /// A 2-D convolution of `samples` NHWC images computed directly (no im2col): every output pixel
 /// is a sum over its patch in (ky, kx, c) order, so the result does not depend on how samples are
