@@ -46,7 +46,19 @@ cases["linear"] = dict(x=enc(x), weight=enc(w), bias=enc(b), y=enc(y), gy=enc(gy
 # Convolutions: (N, H, W, Cin, Cout, k, stride, padding, bias); weights permuted to our layouts.
 CONV = (F.conv2d, lambda cin, cout, k: (cout, cin, k, k), (2, 3, 1, 0))
 CONVT = (F.conv_transpose2d, lambda cin, cout, k: (cin, cout, k, k), (0, 2, 3, 1))
-for name, (kind, (n, h, wd, cin, cout, k, s, p, bias)) in {
+
+
+def conv_case(kind, n, h, wd, cin, cout, k, s, p, bias):
+    fn, wshape, perm = kind
+    x = r32(n, cin, h, wd); w = r32(*wshape(cin, cout, k), scale=0.3); bb = r32(cout) if bias else None
+    y = fn(x, w, bb, stride=s, padding=p); gy = r32(*y.shape); backward(y, gy)
+    c = dict(stride=s, padding=p, x=enc(nhwc(x)), weight=enc(w.permute(*perm)), y=enc(nhwc(y)),
+             gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(*perm)))
+    if bias: c.update(bias=enc(bb), gbias=enc(bb.grad))
+    return c
+
+
+for name, (kind, params) in {
     "conv_k3s2p1": (CONV, (2, 7, 7, 3, 4, 3, 2, 1, True)),
     "conv_k4s2p1": (CONV, (2, 8, 8, 3, 5, 4, 2, 1, False)),
     "conv_k4s1p0": (CONV, (2, 4, 4, 6, 1, 4, 1, 0, False)),
@@ -56,13 +68,7 @@ for name, (kind, (n, h, wd, cin, cout, k, s, p, bias)) in {
     "convT_k3s1p1": (CONVT, (2, 4, 4, 3, 2, 3, 1, 1, False)),
     "convT_k1": (CONVT, (2, 3, 3, 4, 3, 1, 1, 0, True)),
 }.items():
-    fn, wshape, perm = kind
-    x = r32(n, cin, h, wd); w = r32(*wshape(cin, cout, k), scale=0.3); bb = r32(cout) if bias else None
-    y = fn(x, w, bb, stride=s, padding=p); gy = r32(*y.shape); backward(y, gy)
-    c = dict(stride=s, padding=p, x=enc(nhwc(x)), weight=enc(w.permute(*perm)), y=enc(nhwc(y)),
-             gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(*perm)))
-    if bias: c.update(bias=enc(bb), gbias=enc(bb.grad))
-    cases[name] = c
+    cases[name] = conv_case(kind, *params)
 
 # Batch norm, training (NHWC and 2-D) and evaluation.
 for name, shape in {"bn_train_nhwc": (4, 3, 3, 5), "bn_train_2d": (6, 4)}.items():
@@ -130,6 +136,13 @@ after = []
 for gr in grads:
     q.grad = gr.clone(); opt.step(); after.append(enc(q))
 cases["adam"] = dict(p=enc(p), grads=[enc(gr) for gr in grads], after=after, lr=2e-3, beta1=0.5, beta2=0.999, eps=1e-8)
+
+# Shapes that run on the AVX-512 kernels where the CPU has them: the discriminator's RGB layer
+# (3 -> 32, 4x4, stride 2; direct kernel) and a 4x4 stride-2 transposed convolution with 16
+# outputs (phase kernel; 2-pixel rows leave the 8-pixel register tile short). Drawn after every
+# other case, so adding them left the earlier values unchanged.
+cases["conv_rgb_k4s2p1_out32"] = conv_case(CONV, 1, 8, 9, 3, 32, 4, 2, 1, True)
+cases["convT_k4s2p1_out16"] = conv_case(CONVT, 1, 3, 2, 4, 16, 4, 2, 1, True)
 
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")))

@@ -10,9 +10,12 @@ public final class Conv2d: Layer {
     private var geometry: ConvGeometry?
     private var input: Tensor?
     private var columns: [Float] = []
+    /// True when `columns` holds the patches of `input` (the plain path's forward made them).
+    private var columnsHoldInput = false
     private var gradColumns: [Float] = []
-    /// Per-worker patch, gradient-patch and weight-gradient buffers of the blocked path.
-    private var scratch: [Float] = []
+    /// Per-worker patch, gradient-patch and weight-gradient buffers of the blocked path (and the
+    /// padded images of the direct kernel).
+    var scratch: [Float] = []
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -38,19 +41,19 @@ public final class Conv2d: Layer {
         precondition(g.outHeight > 0 && g.outWidth > 0, "Conv2d kernel larger than padded input \(input.shape)")
         geometry = g
         self.input = input
+        columnsHoldInput = false
         let (m, k, out) = (g.columnRows, g.patchSize, w[3])
         var y: [Float]
-        if let blocks = _SampleBlocks(g) {
+        if Self.usesDirectKernel(g, out: out) {
+            y = forwardDirect(input, g)
+        } else if let blocks = _SampleBlocks(g) {
             y = forwardBlocked(input, g, blocks)
         } else if g.isIdentity {
             y = [Float](repeating: 0, count: m * out)
             _matmul(input.data, weight.value.data, into: &y, m: m, n: out, k: k)
         } else {
             y = [Float](repeating: 0, count: m * out)
-            if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
-            input.data.withUnsafeBufferPointer { x in
-                columns.withUnsafeMutableBufferPointer { c in g.im2col(x.baseAddress!, c.baseAddress!) }
-            }
+            makeColumns(input, g)
             _matmul(columns, weight.value.data, into: &y, m: m, n: out, k: k)
         }
         if let bias { _addRowVector(bias.value.data, to: &y, rows: m) }
@@ -69,6 +72,7 @@ public final class Conv2d: Layer {
             _matmul(gradOutput.data, weight.value.data, into: &dx, m: m, n: k, k: out, transB: true)
             return Tensor(shape: input.shape, data: dx)
         }
+        if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
         _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
         if gradColumns.count != m * k { gradColumns = [Float](repeating: 0, count: m * k) }
         _matmul(gradOutput.data, weight.value.data, into: &gradColumns, m: m, n: k, k: out, transB: true)
@@ -77,6 +81,15 @@ public final class Conv2d: Layer {
             dx.withUnsafeMutableBufferPointer { x in g.col2im(c.baseAddress!, x.baseAddress!) }
         }
         return Tensor(shape: input.shape, data: dx)
+    }
+
+    /// Fills `columns` with the whole patch matrix of `input`.
+    private func makeColumns(_ input: Tensor, _ g: ConvGeometry) {
+        if columns.count != g.columnRows * g.patchSize { columns = [Float](repeating: 0, count: g.columnRows * g.patchSize) }
+        input.data.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { c in g.im2col(x.baseAddress!, c.baseAddress!) }
+        }
+        columnsHoldInput = true
     }
 
     /// Forward by blocks of samples: each worker im2cols its block and multiplies it while it is in cache.

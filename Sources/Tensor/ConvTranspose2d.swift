@@ -10,8 +10,11 @@ public final class ConvTranspose2d: Layer {
     private var geometry: ConvGeometry?
     private var input: Tensor?
     private var columns: [Float] = []
-    /// Per-worker column and weight-gradient buffers of the blocked path.
-    private var scratch: [Float] = []
+    /// Per-worker column and weight-gradient buffers of the blocked path (and the padded inputs of
+    /// the phase kernel).
+    var scratch: [Float] = []
+    /// The weight rearranged for the phase kernel, refreshed by every forward that uses it.
+    var packedWeight: [Float] = []
 
     /// A transposed convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -42,7 +45,9 @@ public final class ConvTranspose2d: Layer {
         self.input = input
         let (m, k, cin) = (g.columnRows, g.patchSize, w[0])
         var y: [Float]
-        if let blocks = _SampleBlocks(g) {
+        if Self.usesPhaseKernel(g, out: g.channels) {
+            y = forwardPhases(input, g)
+        } else if let blocks = _SampleBlocks(g) {
             y = forwardBlocked(input, g, blocks)
         } else if g.isIdentity {
             y = [Float](repeating: 0, count: g.imageCount)

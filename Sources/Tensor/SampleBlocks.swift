@@ -35,6 +35,16 @@ struct _SampleBlocks {
         guard count >= 2 else { return nil }
     }
 
+    /// Blocks of `samplesPerBlock` samples (capped at the batch), for kernels that choose their own
+    /// block size; usable even for a single block.
+    init(samplesOf geometry: ConvGeometry, perBlock samplesPerBlock: Int = 1) {
+        precondition(samplesPerBlock > 0, "empty sample blocks")
+        rowsPerSample = geometry.rowsPerSample
+        batch = geometry.batch
+        self.samplesPerBlock = Swift.min(samplesPerBlock, Swift.max(batch, 1))
+        count = (batch + self.samplesPerBlock - 1) / self.samplesPerBlock
+    }
+
     /// Most patch rows in one block.
     var maxRows: Int { samplesPerBlock * rowsPerSample }
     /// Workers that `forEach` uses.

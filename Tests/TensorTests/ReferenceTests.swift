@@ -16,14 +16,14 @@ struct ReferenceTests {
         expectClose(layer.bias!.grad, try c.tensor("gbias"), "gbias")
     }
 
-    @Test(arguments: ["conv_k3s2p1", "conv_k4s2p1", "conv_k4s1p0", "conv_k1"])
+    @Test(arguments: ["conv_k3s2p1", "conv_k4s2p1", "conv_k4s1p0", "conv_k1", "conv_rgb_k4s2p1_out32"])
     func conv2d(_ name: String) throws {
         try checkConvolution(name) { w, stride, padding, bias, gen in
             Conv2d(w.shape[2], w.shape[3], kernel: w.shape[0], stride: stride, padding: padding, bias: bias, generator: &gen)
         }
     }
 
-    @Test(arguments: ["convT_k4s2p1", "convT_k4s1p0_from1x1", "convT_k3s1p1", "convT_k1"])
+    @Test(arguments: ["convT_k4s2p1", "convT_k4s1p0_from1x1", "convT_k3s1p1", "convT_k1", "convT_k4s2p1_out16"])
     func convTranspose2d(_ name: String) throws {
         try checkConvolution(name) { w, stride, padding, bias, gen in
             ConvTranspose2d(w.shape[0], w.shape[3], kernel: w.shape[1], stride: stride, padding: padding, bias: bias,

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch side of scripts/bench/70-tensor.sh, in two modes.
 
-  tensor_compare.py measure THREADS BATCH          times the GAN layer shapes in PyTorch
+  tensor_compare.py measure THREADS BATCH [FILTER] times the GAN layer shapes in PyTorch
                                                    (channels_last, float32) and sgemm in numpy;
-                                                   prints one JSON object per line, like the Swift bench
+                                                   prints one JSON object per line, like the Swift bench;
+                                                   FILTER keeps layers whose "name wWIDTH" contains it
   tensor_compare.py table SWIFT TORCH THREADS BATCH  one table side by side from the two JSON-lines
                                                    files, each row the fastest over all rounds
 
@@ -44,7 +45,7 @@ def emit(name, width, pass_, seconds):
     print(json.dumps({"name": name, "width": width, "pass": pass_, "seconds": seconds}), flush=True)
 
 
-def measure(threads, batch):
+def measure(threads, batch, filter_=None):
     import numpy as np
     import torch
     torch.set_num_threads(threads)
@@ -54,6 +55,8 @@ def measure(threads, batch):
     emit("sgemm 1024^3", None, "fwd", timeit(lambda: a @ b))
     for w in (32, 64):
         for name, tr, cin, cout, size, k, s, p in shapes(w):
+            if filter_ is not None and filter_ not in f"{name} w{w}":
+                continue
             cls = torch.nn.ConvTranspose2d if tr else torch.nn.Conv2d
             layer = cls(cin, cout, k, stride=s, padding=p, bias=False).to(memory_format=torch.channels_last)
             x = torch.randn(batch, cin, size, size).to(memory_format=torch.channels_last).requires_grad_(True)
@@ -104,8 +107,8 @@ def table(swift_path, torch_path, threads, batch):
 
 if __name__ == "__main__":
     if sys.argv[1] == "measure":
-        measure(int(sys.argv[2]), int(sys.argv[3]))
+        measure(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "table":
         table(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
-        sys.exit(f"usage: {sys.argv[0]} measure THREADS BATCH | table SWIFT TORCH THREADS BATCH")
+        sys.exit(f"usage: {sys.argv[0]} measure THREADS BATCH [FILTER] | table SWIFT TORCH THREADS BATCH")

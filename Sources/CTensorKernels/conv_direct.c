@@ -1,0 +1,222 @@
+// Direct (no im2col) convolution kernels on AVX-512: the images are zero-padded once per block of
+// samples; each output pixel then reads its patch at fixed offsets, and a register tile of P pixels
+// x V vectors of 16 outputs accumulates over the patch. Convolutions use it as is; the 4x4 stride-2
+// transposed convolution as four 2x2 convolutions, one per output phase.
+#include "tensor_kernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { LANES = 16, MAX_TILE = 8, CHUNK = 64 };
+enum { MAX_SLICE = 2048 * CHUNK };  // weight floats of one output slice: 512 KB, half a Zen 4 L2
+
+static size_t padded_count(int height, int width, int channels, int padding) {
+    return (size_t)(height + 2 * padding) * (size_t)(width + 2 * padding) * (size_t)channels;
+}
+
+static size_t slack(int stride, int channels) { return (size_t)MAX_TILE * stride * channels; }
+
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
+    // The padded images and zero slack for the pixels a short last tile reads past the row end.
+    return (size_t)samples * padded_count(height, width, channels, padding) + slack(stride, channels);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+#define UNROLL _Pragma("clang loop unroll(full)")
+
+/// P pixels (`step` floats apart in the padded image, `out_step` apart in the output) x V vectors of 16
+/// outputs: acc[p][v] += the pixel's patch (`kernel_h` rows `row_stride` apart, each a contiguous run
+/// of `run` floats) times weight[k][v] (rows of V * 16 floats), in patch order. Pixels past `count`
+/// read the zero slack after the image and are not stored.
+#define DEFINE_TILE(P, V)                                                                              \
+    __attribute__((target("avx512f"))) static void tile_##P##_##V(                                     \
+        const float *first, long step, int count, long row_stride, int kernel_h, int run,              \
+        const float *weight, float *output, long out_step) {                                            \
+        v16 acc[P][V];                                                                                  \
+        UNROLL for (int p = 0; p < P; p++)                                                              \
+            UNROLL for (int v = 0; v < V; v++) acc[p][v] = (v16){0};                                    \
+        for (int ky = 0; ky < kernel_h; ky++) {                                                         \
+            const float *x = first + ky * row_stride;                                                   \
+            for (int j = 0; j < run; j++, weight += V * LANES) {                                        \
+                v16 w[V];                                                                               \
+                UNROLL for (int v = 0; v < V; v++) memcpy(&w[v], weight + v * LANES, 64);               \
+                UNROLL for (int p = 0; p < P; p++) {                                                    \
+                    v16 b = (v16)_mm512_set1_ps(x[p * step + j]);                                       \
+                    UNROLL for (int v = 0; v < V; v++) acc[p][v] += b * w[v];                           \
+                }                                                                                       \
+            }                                                                                           \
+        }                                                                                               \
+        UNROLL for (int p = 0; p < P; p++)                                                              \
+            if (p < count)                                                                              \
+                UNROLL for (int v = 0; v < V; v++) memcpy(output + p * out_step + v * LANES, &acc[p][v], 64); \
+    }
+
+// Tiles that keep every accumulator, weight vector and broadcast in the 32 vector registers (checked
+// in the disassembly: larger tiles spill) and whose widths divide the GAN's 32- and 16-pixel rows.
+DEFINE_TILE(8, 1)
+DEFINE_TILE(8, 2)
+DEFINE_TILE(8, 3)
+DEFINE_TILE(4, 4)
+
+typedef void (*tile_fn)(const float *, long, int, long, int, int, const float *, float *, long);
+
+static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
+static const int tile_pixels[4] = {8, 8, 8, 4};
+
+/// AVX-512F present and not switched off by T2I_TENSOR_KERNELS=off (which sends every layer back to
+/// im2col/col2im + OpenBLAS: for A/B measurements, or to rule the kernels out when chasing a bug).
+static int has_avx512(void) {
+    static int known = -1;  // racing first calls agree
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (k < 0) {
+        const char *setting = getenv("T2I_TENSOR_KERNELS");
+        k = __builtin_cpu_supports("avx512f") && !(setting && strcmp(setting, "off") == 0) ? 1 : 0;
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+
+/// Outputs per weight slice: 64, or 32 when a 64-output slice of a long patch would not fit beside
+/// the inputs in L2 (D's 8x8x256 -> 4x4x512 layer at width 64).
+static int slice_width(int patch, int out) {
+    if (out <= CHUNK && (size_t)patch * out <= MAX_SLICE) return out;
+    return (size_t)patch * CHUNK <= MAX_SLICE ? CHUNK : CHUNK / 2;
+}
+
+int t2i_conv_direct_supported(int patch, int out_channels) {
+    if (!has_avx512() || out_channels <= 0 || out_channels % LANES != 0 || patch <= 0) return 0;
+    int width = slice_width(patch, out_channels);
+    return out_channels % width == 0 && (size_t)patch * width <= MAX_SLICE;
+}
+
+int t2i_conv_direct_slices(int patch, int out) { return out / slice_width(patch, out); }
+
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed) {
+    int width = slice_width(patch, out);
+    packed += (size_t)slice * patch * width;
+    for (int k = 0; k < patch; k++, packed += width)
+        memcpy(packed, weight + (size_t)k * out + (size_t)slice * width, (size_t)width * sizeof(float));
+}
+
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch) {
+    int padded_w = width + 2 * padding;
+    int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
+    size_t row = (size_t)width * channels, padded_row = (size_t)padded_w * channels;
+    size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
+    memset(scratch, 0, t2i_conv_direct_scratch_count(samples, height, width, channels, stride, padding) * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(scratch + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
+                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+    int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out);
+    tile_fn tile = tiles[chunk_width / LANES - 1];
+    int per = tile_pixels[chunk_width / LANES - 1];
+    long step = (long)stride * channels;
+    // Output slice outermost: its weights (patch x 32 or 64 floats) stay in L2 across the block's samples.
+    for (int chunk = 0; chunk < out / chunk_width; chunk++) {
+        const float *w = weight + (size_t)chunk * patch * chunk_width;
+        for (int n = 0; n < samples; n++)
+            for (int oy = 0; oy < out_h; oy++) {
+                const float *row_start = scratch + n * image_floats + (size_t)oy * stride * padded_row;
+                float *out_row = output + n * out_floats + (size_t)oy * out_w * out + (size_t)chunk * chunk_width;
+                for (int ox = 0; ox < out_w; ox += per) {
+                    int count = out_w - ox < per ? out_w - ox : per;
+                    tile(row_start + ox * step, step, count, (long)padded_row, kernel_h, kernel_w * channels, w,
+                         out_row + (size_t)ox * out, out);
+                }
+            }
+    }
+}
+
+int t2i_conv_transpose_s2_supported(int out_channels) {
+    return has_avx512() && out_channels > 0 && out_channels % LANES == 0 &&
+           (out_channels <= CHUNK || out_channels % CHUNK == 0);
+}
+
+int t2i_conv_transpose_s2_pack_units(int out) { return 4 * (out < CHUNK ? 1 : out / CHUNK); }
+
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed) {
+    int width = out < CHUNK ? out : CHUNK, chunk = unit / 4, py = unit % 4 / 2, px = unit % 2;
+    packed += (size_t)unit * 4 * in * width;
+    for (int t = 0; t < 2; t++)
+        for (int u = 0; u < 2; u++)
+            for (int ci = 0; ci < in; ci++) {
+                int ky = 3 - py - 2 * t, kx = 3 - px - 2 * u;
+                memcpy(packed, weight + (((size_t)ci * 4 + ky) * 4 + kx) * out + (size_t)chunk * width,
+                       (size_t)width * sizeof(float));
+                packed += width;
+            }
+}
+
+static size_t padded_sample(int height, int width, int in) { return (size_t)(height + 2) * (width + 2) * in; }
+
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in) {
+    return (size_t)samples * padded_sample(height, width, in) + (size_t)MAX_TILE * in;
+}
+
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch) {
+    size_t sample = padded_sample(height, width, in), row = (size_t)width * in, padded_row = (size_t)(width + 2) * in;
+    memset(scratch, 0, t2i_conv_transpose_s2_scratch_count(samples, height, width, in) * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(scratch + n * sample + (size_t)(y + 1) * padded_row + in, input + ((size_t)n * height + y) * row,
+                   row * sizeof(float));
+    int chunk_width = out < CHUNK ? out : CHUNK, out_w = 2 * width;
+    tile_fn tile = tiles[chunk_width / LANES - 1];
+    int per = tile_pixels[chunk_width / LANES - 1];
+    size_t phase_floats = (size_t)4 * in * chunk_width, out_sample = (size_t)4 * height * width * out;
+    // Chunk and phase outermost: their weights (4 * in * 64 floats) stay in L2 across the block's samples.
+    for (int chunk = 0; chunk < out / chunk_width; chunk++)
+        for (int phase = 0; phase < 4; phase++) {
+            int py = phase / 2, px = phase % 2;
+            const float *w = packed + (size_t)(chunk * 4 + phase) * phase_floats;
+            for (int n = 0; n < samples; n++)
+                for (int m = 0; m < height; m++) {
+                    const float *first = scratch + n * sample + (size_t)(m + py) * padded_row + (size_t)px * in;
+                    float *out_row = output + n * out_sample + ((size_t)(2 * m + py) * out_w + px) * out +
+                                     (size_t)chunk * chunk_width;
+                    for (int x = 0; x < width; x += per) {
+                        int count = width - x < per ? width - x : per;
+                        tile(first + (size_t)x * in, in, count, (long)padded_row, 2, 2 * in, w,
+                             out_row + (size_t)x * 2 * out, 2L * out);
+                    }
+                }
+        }
+}
+#else
+int t2i_conv_transpose_s2_supported(int out_channels) { (void)out_channels; return 0; }
+int t2i_conv_transpose_s2_pack_units(int out) { (void)out; return 0; }
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed) {
+    (void)weight; (void)in; (void)out; (void)unit; (void)packed;
+    __builtin_trap();  // callers check t2i_conv_transpose_s2_supported first
+}
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in) {
+    (void)samples; (void)height; (void)width; (void)in;
+    return 0;
+}
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch) {
+    (void)input; (void)samples; (void)height; (void)width; (void)in; (void)packed; (void)out; (void)output;
+    (void)scratch;
+    __builtin_trap();
+}
+int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
+int t2i_conv_direct_slices(int patch, int out) { (void)patch; (void)out; return 0; }
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed) {
+    (void)weight; (void)patch; (void)out; (void)slice; (void)packed;
+    __builtin_trap();  // callers check t2i_conv_direct_supported first
+}
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch) {
+    (void)image; (void)samples; (void)height; (void)width; (void)channels; (void)weight; (void)kernel_h;
+    (void)kernel_w; (void)out; (void)stride; (void)padding; (void)output; (void)scratch;
+    __builtin_trap();
+}
+#endif

@@ -1,0 +1,61 @@
+#ifndef T2I_TENSOR_KERNELS_H
+#define T2I_TENSOR_KERNELS_H
+#include <stddef.h>
+
+/// 1 when `t2i_conv_direct_block` can run a convolution with `out_channels` outputs and `patch` =
+/// kernelH * kernelW * inChannels weights per output: the CPU has AVX-512F, the outputs are 16,
+/// 32, 48, 64 or a multiple of 64 (of 32 for patches over 2048), and a slice of the weight
+/// fits in L2. T2I_TENSOR_KERNELS=off in the environment turns every AVX-512 kernel off.
+int t2i_conv_direct_supported(int patch, int out_channels);
+
+/// Number of output slices the direct kernel splits `out` into (1 when it uses the weight as is).
+int t2i_conv_direct_slices(int patch, int out);
+
+/// Copies slice `slice` of a `[patch, out]` weight into `packed` (patch * out floats in all) as a
+/// `[patch, out / slices]` block; slices may be packed on different threads. With one slice the
+/// weight is used as it is.
+void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed);
+
+/// A 2-D convolution of `samples` NHWC images computed directly (no im2col): every output pixel
+/// is a sum over its patch in (ky, kx, c) order, so the result does not depend on how samples are
+/// spread over threads or blocks.
+///
+/// - image: `samples x [height, width, channels]`; weight: `[kernelH, kernelW, channels, out]` if
+///   out <= 64, else packed by `t2i_conv_direct_pack`; output: `samples x [outH, outW, out]` with
+///   outH = (height + 2 padding - kernelH) / stride + 1.
+/// - scratch: at least `t2i_conv_direct_scratch_count(...)` floats (the zero-padded images); one
+///   per thread.
+/// Precondition: `t2i_conv_direct_supported(kernelH * kernelW * channels, out)`.
+void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
+                           const float *weight, int kernel_h, int kernel_w, int out,
+                           int stride, int padding, float *output, float *scratch);
+
+/// Floats of scratch `t2i_conv_direct_block` needs for this geometry.
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding);
+
+/// 1 when the `t2i_conv_transpose_s2_*` functions can run a 4x4, stride 2, padding 1 transposed
+/// convolution with `out_channels` outputs: the CPU has AVX-512F and the outputs are 16, 32, 48,
+/// 64 or a multiple of 64.
+int t2i_conv_transpose_s2_supported(int out_channels);
+
+/// Number of independent units `t2i_conv_transpose_s2_pack` works in (4 per group of 64 outputs).
+int t2i_conv_transpose_s2_pack_units(int out);
+
+/// Rearranges unit `unit` of a transposed-convolution weight `[in, 4, 4, out]` into `packed` (16 *
+/// in * out floats in all): per group of 64 outputs and per output phase (oy % 2, ox % 2), the
+/// 2x2 taps that reach that phase, as `[tap row, tap column, in, outputs]`. Units write disjoint
+/// parts of `packed`, so they may run on different threads.
+void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed);
+
+/// Floats of scratch `t2i_conv_transpose_s2_block` needs (the zero-padded inputs).
+size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in);
+
+/// Forward of a 4x4, stride 2, padding 1 transposed convolution for `samples` NHWC samples
+/// `[height, width, in]` into `[2 height, 2 width, out]`, as four 2x2 convolutions (one per
+/// output phase) on the direct kernel: every output pixel is written once, with a sum over its
+/// 2 x 2 x in taps in a fixed order (no col2im scatter).
+/// Precondition: `t2i_conv_transpose_s2_supported(out)`; `packed` from `t2i_conv_transpose_s2_pack`.
+void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
+                                 const float *packed, int out, float *output, float *scratch);
+
+#endif
