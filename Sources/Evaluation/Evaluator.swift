@@ -53,7 +53,7 @@ public struct EvaluationError: Error, CustomStringConvertible {
 
 /// Trains the attribute classifier on real images and scores a generator with it.
 public struct Evaluator {
-    public var classifierSteps = 300
+    public var classifierSteps = 2000
     public var batch = 64
     public var samplesPerCaption = 16
     public var realTestImages = 1024

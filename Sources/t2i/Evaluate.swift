@@ -14,7 +14,7 @@ struct Evaluate: AsyncParsableCommand {
             """)
 
     @Option(help: "A checkpoint written by `t2i train`.") var checkpoint: String
-    @Option(help: "Classifier training steps.") var classifierSteps = 300
+    @Option(help: "Classifier training steps.") var classifierSteps = 2000
     @Option(help: "Generated images per caption.") var samples = 16
     @Option(help: "Held-out real images.") var realImages = 1024
     @Flag(help: "Print JSON instead of a table.") var json = false

@@ -103,10 +103,9 @@ import TestSupport
         let stalled = try rawGet(port: port, path: image.path, timeout: 1.5)
         #expect(stalled.status == 200 && stalled.ending == .timedOut)
         #expect(stalled.body.count < (stalled.contentLength ?? 0))
-        let start = Date()
         // The client would wait 110 s and the stall lasts 120 s: ending closed or reset (not timed
-        // out) proves stop() released it. No tighter wall-clock bound: in the full suite, blocking
-        // tests can hold the cooperative threads this test resumes on for most of a minute.
+        // out) proves stop() released it. No wall-clock bound: in the full suite, blocking tests can
+        // hold the cooperative threads this test resumes on for minutes (142 s seen under load).
         let waiting = Task.detached { try rawGet(port: port, path: image.path, timeout: 110) }
         // Stop only once the host has taken the second request (and so is stalling it): on a loaded
         // machine 500 ms was not always enough for the accept, and stop() then raced it.
@@ -116,8 +115,7 @@ import TestSupport
         try await Task.sleep(for: .milliseconds(200))
         try await host.stop()
         let released = try await waiting.value
-        #expect(released.ending == .closedEarly || released.ending == .reset)
-        #expect(Date().timeIntervalSince(start) < 110)
+        #expect(released.ending == .closedEarly || released.ending == .reset, "\(released.ending)")
         #expect(DemoHost.stallSeconds >= 60)
     }
 
