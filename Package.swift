@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "GloVeTests", dependencies: ["GloVe", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DownloadTests", dependencies: ["Download", "DemoData", "DemoHost", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ledger", "Shards", "DemoData", "DemoHost", "Download", "Imaging", "EEE443", "Training", "t2i", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ledger", "Shards", "DemoData", "DemoHost", "Download", "Imaging", "EEE443", "Training", "GAN", "Tensor", "t2i", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "t2i", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "t2i"]),

@@ -19,15 +19,30 @@ public final class ShardsTrainingData: AttributeLabeledData, @unchecked Sendable
     public let split: EEE443Split
     private let imageIDs: [UInt64]
 
-    /// - Throws: `ShardError` when the folder is not a valid shard folder.
-    public init(directory: String, demoSeed: UInt64?) throws {
+    /// Applied to the stored caption vectors of every batch (and by `captionEncoder` to free text).
+    public let standardization: CaptionStandardization?
+
+    /// - Parameter standardizeFrom: a shard folder whose stored caption vectors fix a per-dimension
+    ///   standardisation for this data's vectors (the training folder, also for its test folder); none if nil.
+    /// - Throws: `ShardError` when a folder is not a valid shard folder.
+    public init(directory: String, demoSeed: UInt64?, standardizeFrom: String? = nil) throws {
         let opened = try ShardDataset(directory: directory)
         dataset = opened
         self.demoSeed = demoSeed
         split = EEE443Split(rawValue: opened.manifest.split) ?? .train
         let layout = opened.layout
+        standardization = try standardizeFrom.map { folder in
+            let source = folder == directory ? opened : try ShardDataset(directory: folder)
+            var all: [Float] = []
+            for index in 0..<source.count {
+                let record = try source.record(index)
+                for caption in 0..<record.captionCount { all += record.meanEncoding(caption: caption) }
+            }
+            return CaptionStandardization(fitting: all, dimension: source.layout.embeddingDimension)
+        }
         captionEncoder = CaptionEncoder(vocabulary: Vocabulary(memberNames: opened.manifest.vocabulary.map(Vocabulary.memberName(ofDisplay:))),
-                                        vectors: CaptionVectorTable(dimension: layout.embeddingDimension, table: opened.embeddings))
+                                        vectors: CaptionVectorTable(dimension: layout.embeddingDimension, table: opened.embeddings),
+                                        standardization: standardization)
         imageIDs = try (0..<opened.count).map { try opened.record($0).imageID }
     }
 
@@ -56,6 +71,7 @@ public final class ShardsTrainingData: AttributeLabeledData, @unchecked Sendable
                 vectors += record.meanEncoding(caption: caption)
             }
         }
+        standardization?.apply(to: &vectors)
         return (Tensor(shape: [records.count, side, layout.imageWidth, layout.channels], data: images),
                 CaptionBatch(tokens: tokens, tokensPerCaption: layout.captionLength,
                              glove: Tensor(shape: [records.count, layout.embeddingDimension], data: vectors)))

@@ -4,9 +4,12 @@ import GloVe
 import Shards
 
 extension TrainingConfiguration {
-    /// The caption encoder for free text: GloVe means from `data.glove`, or the seeded stand-in.
-    /// - Throws: `GloVeError` or `TrainingConfigurationError` if the GloVe file is unusable.
+    /// The caption encoder for free text, the same as training used: the shard folder's own
+    /// vectors (and standardisation) for `"shards"`; GloVe means from `data.glove`, or the seeded
+    /// stand-in, for `"synthetic"`.
+    /// - Throws: `GloVeError`, `ShardError` or `TrainingConfigurationError` if the source is unusable.
     public func captionEncoder() throws -> CaptionEncoder {
+        if data.source == "shards" { return try makeData().captionEncoder }
         let vocabulary = Vocabulary.eee443
         guard let path = data.glove else {
             return CaptionEncoder(vocabulary: vocabulary, vectors: .seeded(vocabularySize: vocabulary.count,
@@ -35,7 +38,8 @@ extension TrainingConfiguration {
             guard let path = data.path else {
                 throw TrainingConfigurationError(path: "data.path", reason: "data.source \"shards\" needs data.path, a shard folder")
             }
-            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed)
+            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed,
+                                          standardizeFrom: data.standardizeCaptionVectors ? path : nil)
         }
     }
 
@@ -45,7 +49,8 @@ extension TrainingConfiguration {
     public func makeTestData() throws -> any AttributeLabeledData {
         guard data.source == "synthetic" else {
             guard let path = data.testPath else { return try makeData() }
-            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed)
+            return try ShardsTrainingData(directory: path, demoSeed: data.demoSeed,
+                                          standardizeFrom: data.standardizeCaptionVectors ? data.path : nil)
         }
         return SyntheticShapes(count: 2048, imageSize: model.imageSize, seed: data.seed &+ 0x7E57,
                                captionEncoder: try captionEncoder())

@@ -26,6 +26,9 @@ public struct DataConfiguration: Codable, Sendable, Equatable {
     public var testPath: String?
     /// The demo dataset's seed, whose scenes label shard records with object, colour, background.
     public var demoSeed: UInt64?
+    /// For `"shards"`: standardise each dimension of the caption vectors with the mean and
+    /// standard deviation over the training folder's captions (`CaptionStandardization`).
+    public var standardizeCaptionVectors = false
 
     public init(source: String = "synthetic", path: String? = nil, count: Int = 4096, seed: UInt64 = 1,
                 glove: String? = nil, heldOut: [[Int]] = []) {
@@ -77,7 +80,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                                     "instanceNoise", "instanceNoiseSteps", "beta1", "seed",
                                     "shuffleSeed", "noiseSeed", "sampleSeed", "sampleCaptions", "sampleEvery",
                                     "checkpointEvery", "logEvery", "threads"]
-    static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut", "testPath", "demoSeed"]
+    static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut", "testPath", "demoSeed",
+                                        "standardizeCaptionVectors"]
     static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden"]
@@ -136,6 +140,7 @@ extension DataConfiguration {
         heldOut = try c.decodeIfPresent([[Int]].self, forKey: .heldOut) ?? heldOut
         testPath = try c.decodeIfPresent(String.self, forKey: .testPath)
         demoSeed = try c.decodeIfPresent(UInt64.self, forKey: .demoSeed)
+        standardizeCaptionVectors = try c.decodeIfPresent(Bool.self, forKey: .standardizeCaptionVectors) ?? false
     }
 }
 

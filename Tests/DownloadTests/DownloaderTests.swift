@@ -113,7 +113,9 @@ import TestSupport
             return try await DemoHost.start(data: directory.path, port: port)
         }
         var outcomes: [Int: DownloadResult] = [:]
-        let statistics = try Downloader(options: options).run(healthy.map { (id: $0.row, url: $0.url) }, maxOutageSeconds: 30) {
+        // The run blocks this cooperative thread; under a loaded full suite the starter can wait
+        // tens of seconds for another one, so the run is allowed a long outage before giving up.
+        let statistics = try Downloader(options: options).run(healthy.map { (id: $0.row, url: $0.url) }, maxOutageSeconds: 180) {
             outcomes[$0.id] = $0
         }
         let host = try await starter.value

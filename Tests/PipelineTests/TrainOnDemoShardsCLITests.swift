@@ -1,7 +1,9 @@
 import DemoData
 import EEE443
 import Foundation
+import GAN
 import Shards
+import Tensor
 import Testing
 import TestSupport
 import Training
@@ -31,8 +33,29 @@ import Training
         }
         #expect(single > 0 && single < train.count, "both one- and two-object scenes are present")
 
+        // Standardised caption vectors: zero mean, unit spread over the training captions, and
+        // free text (what `t2i sample` reads) encodes to the vector training used for the same caption.
+        let standardized = try ShardsTrainingData(directory: trainFolder, demoSeed: 17, standardizeFrom: trainFolder)
+        let records = Array(0..<train.count)
+        let plain = try train.batch(records: records, captions: records.map { _ in 0 }).captions
+        let batch = try standardized.batch(records: records, captions: records.map { _ in 0 }).captions
+        let d = batch.glove.columns
+        #expect(batch.tokens == plain.tokens && d == 50)
+        for j in 0..<d {
+            let column = (0..<train.count).map { Double(batch.glove.data[$0 * d + j]) }
+            let mean = column.reduce(0, +) / Double(column.count)
+            #expect(abs(mean) < 0.3, "dimension \(j): mean \(mean) over first captions")
+        }
+        for record in [0, 5, train.count - 1] {
+            let text = standardized.captionEncoder.vocabulary.decode(batch.tokens[record * 17..<(record + 1) * 17])
+            let encoded = standardized.captionEncoder.encode([text]).captions.glove.data
+            let stored = Array(batch.glove.data[record * d..<(record + 1) * d])
+            #expect(zip(encoded, stored).allSatisfy { abs($0 - $1) < 0.02 }, "\(text): free text and stored vector differ")
+            #expect(zip(encoded, plain.glove.data[record * d..<(record + 1) * d]).contains { abs($0 - $1) > 0.1 })
+        }
+
         let config = """
-            {"data": {"source": "shards", "path": "\(trainFolder)", "testPath": "\(testFolder)", "demoSeed": 17},
+            {"data": {"source": "shards", "path": "\(trainFolder)", "testPath": "\(testFolder)", "demoSeed": 17, "standardizeCaptionVectors": true},
              "output": "\(fixture.directory.file("run"))",
              "model": {"imageSize": 16, "width": 4, "realLabel": 0.9},
              "steps": 6, "batch": 16, "instanceNoise": 0.1, "checkpointEvery": 3, "sampleEvery": 3, "threads": 2}
@@ -43,6 +66,11 @@ import Training
         let csv = try String(contentsOfFile: fixture.directory.file("run/losses.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 7)
         #expect(FileManager.default.fileExists(atPath: fixture.directory.file("run/samples/final.png")))
+
+        let sampled = try runT2I(["sample", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"),
+                                  "--caption", "a red ball on the grass", "-n", "4", "--out", fixture.directory.file("grid.png")])
+        #expect(sampled.status == 0, "\(sampled.stderr)")
+        #expect(FileManager.default.fileExists(atPath: fixture.directory.file("grid.png")))
 
         let evaluated = try runT2I(["evaluate", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"),
                                     "--classifier-steps", "5", "--samples", "2", "--json"])

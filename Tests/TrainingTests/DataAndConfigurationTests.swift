@@ -74,6 +74,22 @@ import Training
         #expect(abs(u.instanceNoise(atStep: 2) - 0.1) < 1e-7 && u.instanceNoise(atStep: 4) == 0 && u.instanceNoise(atStep: 9) == 0)
     }
 
+    /// Fitted on some vectors, the standardisation gives each dimension mean 0 and deviation 1 on them.
+    @Test func captionStandardizationCentresAndScalesEachDimension() {
+        var rng = SeededGenerator(seed: 12)
+        let (rows, d) = (500, 4)
+        var vectors = Tensor.normal([rows, d], std: 1, using: &rng).data.enumerated().map { i, v in v * Float(i % d + 1) * 0.1 + Float(i % d) }
+        let s = CaptionStandardization(fitting: vectors, dimension: d)
+        #expect(abs(s.centre[3] - 3) < 0.05 && abs(s.scale[3] - 0.4) < 0.05)
+        s.apply(to: &vectors)
+        for j in 0..<d {
+            let column = (0..<rows).map { Double(vectors[$0 * d + j]) }
+            let mean = column.reduce(0, +) / Double(rows)
+            let variance = column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rows)
+            #expect(abs(mean) < 1e-4 && abs(variance - 1) < 1e-3, "dimension \(j): mean \(mean), variance \(variance)")
+        }
+    }
+
     @Test func exampleConfigurationLoads() throws {
         let c = try TrainingConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/train-synthetic.json").path)
         #expect(c.model.width == 32 && c.model.imageSize == 64 && c.data.heldOut.count == 4 && c.sampleCaptions?.count == 8)
