@@ -80,7 +80,9 @@ public struct Evaluator {
         guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
         // Training images are mirrored at random and moved by up to 1/16 of the side.
         let maxShift = train.imageSize / 16
+        // Labels once per record: a demo record's labels are rendered from its scene on every call.
         let trainLabels = Dictionary(uniqueKeysWithValues: trainRecords.map { ($0, train.labels(of: $0)) })
+        let testLabels = Dictionary(uniqueKeysWithValues: testRecords.map { ($0, test.labels(of: $0)) })
         for s in 0..<classifierSteps {
             let records = (0..<batch).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
             let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
@@ -91,19 +93,20 @@ public struct Evaluator {
             let losses = classifier.trainStep(images: images, labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
             if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
                 let probe = Array(testRecords.prefix(256))
-                let hits = try classify(classifier, data: test, records: probe).correct
+                let hits = try classify(classifier, data: test, records: probe, labels: testLabels).correct
                 log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) }), "
                     + "accuracy on \(probe.count) held-out images \(hits.map { String(format: "%.1f%%", 100 * Double($0) / Double(probe.count)) })")
             }
         }
         // Held-out real images.
-        let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords)
+        let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords, labels: testLabels)
         // A second real set, from the training data, for the Fréchet baseline.
         let baselineRecords = (0..<testRecords.count).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
-        let baselineFeatures = try classify(classifier, data: train, records: baselineRecords).features
+        let baselineFeatures = try classify(classifier, data: train, records: baselineRecords, labels: trainLabels).features
 
         // Generated images: every combination's caption, `samplesPerCaption` noise vectors each.
         let combinations = allCombinations(classes)
+        let testByCombination = Dictionary(grouping: testRecords) { testLabels[$0] ?? [] }
         let sampler = Sampler(model: model, encoder: train.captionEncoder)
         var generatedFeatures: [Float] = [], correct = [Int](repeating: 0, count: classes.count)
         var unseenCorrect = [Int](repeating: 0, count: classes.count), unseen = 0
@@ -120,7 +123,7 @@ public struct Evaluator {
             }
             if held.contains(combo) { unseen += samplesPerCaption }
             generatedSpread.append(meanPairwiseDistance(images))
-            let sameCombo = testRecords.filter { test.labels(of: $0) == combo }.prefix(samplesPerCaption)
+            let sameCombo = (testByCombination[combo] ?? []).prefix(samplesPerCaption)
             if sameCombo.count > 1 {
                 realSpread.append(meanPairwiseDistance(realImages.gather(Array(sameCombo))))
             }
@@ -141,8 +144,9 @@ public struct Evaluator {
             generatedImages: generated, realTestImages: testRecords.count, step: step)
     }
 
-    /// Images, features and per-attribute correct counts of `records`, in batches.
-    private func classify(_ classifier: AttributeClassifier, data: any AttributeLabeledData, records: [Int]) throws
+    /// Images, features and per-attribute correct counts of `records` (whose `labels` are given), in batches.
+    private func classify(_ classifier: AttributeClassifier, data: any AttributeLabeledData, records: [Int],
+                          labels: [Int: [Int]]) throws
         -> (images: _ImageSet, features: [Float], correct: [Int]) {
         var images = _ImageSet(size: data.imageSize), features: [Float] = []
         var correct = [Int](repeating: 0, count: data.attributes.count)
@@ -152,7 +156,7 @@ public struct Evaluator {
             let (f, predicted) = classifier.predict(b.images)
             images.append(b.images, records: chunk)
             features += f.data
-            for k in correct.indices { correct[k] += zip(predicted[k], chunk).filter { $0 == data.labels(of: $1)[k] }.count }
+            for k in correct.indices { correct[k] += zip(predicted[k], chunk).filter { $0 == labels[$1]?[k] }.count }
         }
         return (images, features, correct)
     }
