@@ -112,11 +112,13 @@ import TestSupport
             try await Task.sleep(for: .seconds(1.5))
             return try await DemoHost.start(data: directory.path, port: port)
         }
-        var outcomes: [Int: DownloadResult] = [:]
-        // The run blocks this cooperative thread; under a loaded full suite the starter can wait
-        // tens of seconds for another one, so the run is allowed a long outage before giving up.
-        let statistics = try Downloader(options: options).run(healthy.map { (id: $0.row, url: $0.url) }, maxOutageSeconds: 180) {
-            outcomes[$0.id] = $0
+        // The blocking run goes on a thread of its own, so the starter and the host's handlers keep
+        // the cooperative pool; the long outage allowance only covers a heavily loaded machine.
+        let (list, fixedOptions) = (healthy.map { (id: $0.row, url: $0.url) }, options)
+        let (statistics, outcomes) = try await onDedicatedThread {
+            var outcomes: [Int: DownloadResult] = [:]
+            let statistics = try Downloader(options: fixedOptions).run(list, maxOutageSeconds: 180) { outcomes[$0.id] = $0 }
+            return (statistics, outcomes)
         }
         let host = try await starter.value
         try await host.stop()

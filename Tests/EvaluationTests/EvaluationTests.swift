@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 import Training
 
-@Suite struct FrechetDistanceTests {
+@Suite(.tensorExclusive) struct FrechetDistanceTests {
     /// Against numpy (eigh-based matrix square root) on correlated random features.
     @Test func matchesNumpy() throws {
         var rng = SeededGenerator(seed: 3)
@@ -38,7 +38,7 @@ import Training
     }
 }
 
-@Suite struct EvaluatorTests {
+@Suite(.tensorExclusive) struct EvaluatorTests {
     /// The classifier learns the real attributes; an untrained generator scores near chance on
     /// them and far from the real images in Fréchet distance, so the evaluation can fail.
     @Test func untrainedGeneratorScoresNearChanceWhileRealImagesAreRecognised() throws {
@@ -65,7 +65,7 @@ import Training
     }
 }
 
-@Suite struct ClassifierAugmentationTests {
+@Suite(.tensorExclusive) struct ClassifierAugmentationTests {
     /// Mirroring maps pixel (y, x) to (y, W-1-x) in the flagged image only, channels kept together;
     /// a shift moves the picture and repeats the edge into the uncovered border.
     @Test func mirroringAndShiftingMovePixelsWhereExpected() {

@@ -1,8 +1,9 @@
 import GAN
 import Tensor
+import TestSupport
 import Testing
 
-@Suite struct GANModelTests {
+@Suite(.tensorExclusive) struct GANModelTests {
     @Test(arguments: [32, 64]) func shapesAt64(width: Int) {
         let c = GANConfiguration(imageSize: 64, width: width)
         var rng = SeededGenerator(seed: 1)

@@ -1,8 +1,9 @@
 import GAN
 import Tensor
+import TestSupport
 import Testing
 
-@Suite struct GANStepTests {
+@Suite(.tensorExclusive) struct GANStepTests {
     @Test(arguments: [TextEncoderKind.glove, .gru], [false, true])
     func oneStepChangesEveryParameterAndStartsNearLog2(encoder: TextEncoderKind, interpolation: Bool) {
         let model = GANModel(smallConfiguration(encoder, interpolation: interpolation), seed: 11)

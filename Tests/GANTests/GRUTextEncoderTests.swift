@@ -1,8 +1,9 @@
 import GAN
 import Tensor
+import TestSupport
 import Testing
 
-@Suite struct GRUTextEncoderTests {
+@Suite(.tensorExclusive) struct GRUTextEncoderTests {
     /// The GRU's gradient through D's matching-aware loss (fake images held fixed, as in
     /// training) against central finite differences, on the entries with the largest gradient.
     @Test func gradientThroughDiscriminatorLossMatchesFiniteDifferences() throws {
@@ -43,7 +44,7 @@ import Testing
     }
 }
 
-@Suite struct GeneratorGradientTests {
+@Suite(.tensorExclusive) struct GeneratorGradientTests {
     /// G's gradient through D (and D's batch norms) against central finite differences of G's loss.
     @Test func generatorGradientThroughDiscriminatorMatchesFiniteDifferences() {
         let model = GANModel(smallConfiguration(.glove, interpolation: true), seed: 23)

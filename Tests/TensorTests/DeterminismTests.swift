@@ -1,10 +1,11 @@
 import Tensor
+import TestSupport
 import Testing
 
 /// A whole forward/backward/Adam step of a small GAN-shaped stack, run twice with the same
 /// seed and thread count, must give bit-identical parameters; and the chunked non-GEMM work
 /// must not depend on the thread count.
-@Suite("Threads and determinism", .serialized)
+@Suite("Threads and determinism", .serialized, .tensorExclusive)
 struct DeterminismTests {
     private func trainedParameters(threads: Int, seed: UInt64) -> [[Float]] {
         TensorThreads.set(threads)

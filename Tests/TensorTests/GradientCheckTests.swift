@@ -1,8 +1,9 @@
 import Tensor
+import TestSupport
 import Testing
 
 /// Central finite differences against every op's backward pass, on small random problems.
-@Suite("Finite-difference gradient checks")
+@Suite("Finite-difference gradient checks", .tensorExclusive)
 struct GradientCheckTests {
     private func checkLayer(_ layer: any Layer, input: Tensor, sourceLocation: SourceLocation = #_sourceLocation) {
         gradientCheck(inputs: [input], parameters: layer.parameters,

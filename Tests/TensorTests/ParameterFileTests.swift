@@ -3,7 +3,7 @@ import Tensor
 import Testing
 import TestSupport
 
-@Suite("Parameter files")
+@Suite("Parameter files", .tensorExclusive)
 struct ParameterFileTests {
     @Test func roundTripRestoresValuesByName() throws {
         let dir = try TemporaryDirectory("tensor")

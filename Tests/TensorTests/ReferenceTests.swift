@@ -1,8 +1,9 @@
 import Tensor
+import TestSupport
 import Testing
 
 /// Forward and backward values against PyTorch (float64 reference on the same float32 data).
-@Suite("PyTorch reference values")
+@Suite("PyTorch reference values", .tensorExclusive)
 struct ReferenceTests {
     @Test func linear() throws {
         let c = try ReferenceCase("linear")

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 import Training
 
-@Suite struct DataAndConfigurationTests {
+@Suite(.tensorExclusive) struct DataAndConfigurationTests {
     @Test func syntheticCaptionsUseTheVocabularyAndNameTheAttributes() throws {
         let c = TrainingConfiguration()
         let data = try c.makeData()

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import Training
 
-@Suite(.serialized) struct ResumeTests {
+@Suite(.serialized, .tensorExclusive) struct ResumeTests {
     /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
     /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
     /// The glove run also uses label smoothing and annealed instance noise (drawn from each step's own stream).
