@@ -6,6 +6,18 @@ public enum TextEncoderKind: String, Codable, Sendable, CaseIterable {
     case gru
 }
 
+/// How D's "real image, wrong caption" term (GAN-CLS) picks the wrong caption of each image.
+public enum MismatchKind: String, Codable, Sendable, CaseIterable {
+    /// The caption of the next image in the batch, as in Reed et al. It usually differs in every
+    /// attribute, background included, so D can tell it apart by the easiest one alone.
+    case next
+    /// The batch's caption whose vector is closest (cosine) to the image's own caption, among those
+    /// with different words: a hard negative that usually differs in one attribute, so D has to
+    /// check the object and its colour too. A caption with the same meaning in other words can be
+    /// picked (a false negative); with many attribute combinations that is rare.
+    case nearest
+}
+
 /// The shape of the GAN-INT-CLS model and its loss switches.
 public struct GANConfiguration: Codable, Sendable, Equatable {
     /// Image side in pixels: 4 * 2^k with k >= 1 (64 for the real model; tests use 16).
@@ -20,6 +32,8 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// D's target for real images with their own caption: 1, or e.g. 0.9 for one-sided label
     /// smoothing (Salimans et al. 2016), which keeps D from growing overconfident on real images.
     public var realLabel: Float
+    /// How the mismatched caption of each real image is chosen.
+    public var mismatch: MismatchKind
     public var noiseDimension: Int
     /// Size of the text projection in G and D (128 in the paper).
     public var projectionDimension: Int
@@ -29,7 +43,7 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var gruHidden: Int
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
-                interpolation: Bool = true, realLabel: Float = 1, noiseDimension: Int = 100, projectionDimension: Int = 128,
+                interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
                 vocabularySize: Int = 1004, embeddingDimension: Int = 256, gruHidden: Int = 128) {
         self.imageSize = imageSize
         self.width = width
@@ -37,6 +51,7 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         self.gloveDimension = gloveDimension
         self.interpolation = interpolation
         self.realLabel = realLabel
+        self.mismatch = mismatch
         self.noiseDimension = noiseDimension
         self.projectionDimension = projectionDimension
         self.vocabularySize = vocabularySize
@@ -78,6 +93,7 @@ extension GANConfiguration {
         gloveDimension = try c.decodeIfPresent(Int.self, forKey: .gloveDimension) ?? gloveDimension
         interpolation = try c.decodeIfPresent(Bool.self, forKey: .interpolation) ?? interpolation
         realLabel = try c.decodeIfPresent(Float.self, forKey: .realLabel) ?? realLabel
+        mismatch = try c.decodeIfPresent(MismatchKind.self, forKey: .mismatch) ?? mismatch
         noiseDimension = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) ?? noiseDimension
         projectionDimension = try c.decodeIfPresent(Int.self, forKey: .projectionDimension) ?? projectionDimension
         vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize

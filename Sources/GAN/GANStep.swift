@@ -48,6 +48,7 @@ extension GANModel {
 
         discriminatorOptimizer.zeroGrad()
         let d = accumulateDiscriminatorGradients(images: blurred(images), text: text,
+                                                 mismatch: captions.mismatchIndices(c.mismatch),
                                                  fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated))
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
@@ -64,17 +65,19 @@ extension GANModel {
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
     ///
     /// D's trunk runs once on the real images; its text head runs once over the 2N pairs
-    /// (real, own caption) and (real, caption of the next image in the batch), so the head's
-    /// batch norm sees both. Weights: real 1, mismatched 1/2, fake 1/2.
+    /// (real, own caption) and (real, caption of image `mismatch[i]`: by default the next image in
+    /// the batch), so the head's batch norm sees both. Weights: real 1, mismatched 1/2, fake 1/2.
     /// - Parameters:
     ///   - images: real images `[N, S, S, 3]`.
     ///   - text: their caption vectors `[N, T]`.
+    ///   - mismatch: for each image, the index of the caption used as its wrong one (nil: i + 1).
     ///   - fakeImages: generated images `[N, S, S, 3]` for `text` (constants here).
     /// - Returns: the three BCE terms and the loss's gradient with respect to `text`.
-    public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, fakeImages: Tensor)
+    public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor)
         -> (real: Float, wrong: Float, fake: Float, textGradient: Tensor) {
         let n = images.shape[0]
-        let wrongText = text.batchRolled(by: 1)
+        let mismatch = mismatch ?? (0..<n).map { ($0 + 1) % n }
+        let wrongText = text.batchGathered(mismatch)
         let realFeatures = discriminator.trunkForward(images)
         let pairLogits = discriminator.headForward(features: realFeatures.batchConcatenated(realFeatures),
                                                    text: text.batchConcatenated(wrongText))
@@ -83,7 +86,7 @@ extension GANModel {
         let wrong = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(n..<2 * n), targets: Tensor(zeros: [n]))
         let pairGrad = discriminator.headBackward(real.gradient.batchConcatenated(wrong.gradient.scaled(by: 0.5)))
         discriminator.trunkBackward(pairGrad.features.batchSlice(0..<n).adding(pairGrad.features.batchSlice(n..<2 * n)))
-        var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchRolled(by: -1))
+        var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
         let fakeLogits = discriminator.headForward(features: discriminator.trunkForward(fakeImages), text: text)
         let fake = BCEWithLogits.lossAndGradient(logits: fakeLogits, targets: Tensor(zeros: [n]))

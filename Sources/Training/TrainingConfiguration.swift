@@ -82,7 +82,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                                     "checkpointEvery", "logEvery", "threads"]
     static let dataKeys: Set<String> = ["source", "path", "count", "seed", "glove", "heldOut", "testPath", "demoSeed",
                                         "standardizeCaptionVectors"]
-    static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel",
+    static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel", "mismatch",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden"]
 
