@@ -42,7 +42,7 @@ prepare: apt release
 status:
 	.build/release/t2i status --pipeline $(PIPELINE)
 
-# A short GAN-INT-CLS run on the demo shards (configs/train-demo.json: 1,500 steps, width 32),
+# A short GAN-INT-CLS run on the demo shards (configs/train-demo.json; docs/training.md has its settings and time),
 # then the caption-following evaluation. Interrupt and rerun to resume from the checkpoint.
 TRAIN_CONFIG ?= configs/train-demo.json
 train: prepare

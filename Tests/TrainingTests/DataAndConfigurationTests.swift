@@ -47,15 +47,25 @@ import Training
         #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("c.json")) }
     }
 
+    /// What `make train` runs must load (unknown keys and bad values are errors) and use the
+    /// settings docs/training.md reports for it.
+    @Test func theDemoConfigurationLoads() throws {
+        let c = try TrainingConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/train-demo.json").path)
+        #expect(c.model.mismatch == .nearest && c.model.realLabel == 0.9 && c.model.width == 32 && c.batch == 64)
+        #expect(c.data.standardizeCaptionVectors && c.sampleCaptions?.count == 8)
+    }
+
     @Test func stabilisationKeysLoadAndBadValuesAreNamed() throws {
         let dir = try TemporaryDirectory("config")
-        try Data(#"{"model": {"realLabel": 0.9}, "instanceNoise": 0.2, "instanceNoiseSteps": 100, "discriminatorLearningRate": 0.0001}"#.utf8)
+        try Data(#"{"model": {"realLabel": 0.9, "mismatch": "nearest"}, "instanceNoise": 0.2, "instanceNoiseSteps": 100, "discriminatorLearningRate": 0.0001}"#.utf8)
             .write(to: dir.url.appendingPathComponent("a.json"))
         let a = try TrainingConfiguration.load(path: dir.file("a.json"))
+        #expect(a.model.mismatch == .nearest && TrainingConfiguration().model.mismatch == .next)
         #expect(a.model.realLabel == 0.9 && a.instanceNoise == 0.2 && a.instanceNoiseSteps == 100 && a.discriminatorLearningRate == 0.0001)
         #expect(TrainingConfiguration().model.realLabel == 1 && TrainingConfiguration().instanceNoise == 0)
         for (name, text, key) in [("b", #"{"model": {"realLabel": 1.5}}"#, "realLabel"), ("c", #"{"instanceNoise": -1}"#, "instanceNoise"),
-                                  ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate")] {
+                                  ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate"),
+                                  ("e", #"{"model": {"mismatch": "random"}}"#, "mismatch")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
