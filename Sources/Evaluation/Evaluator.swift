@@ -15,6 +15,10 @@ public struct AttributeScore: Codable, Sendable {
     public var generated: Double
     /// The same, only for combinations never seen in training (nil if none were held out).
     public var generatedUnseen: Double?
+    /// The class the classifier gives generated images most often, and the fraction it gets
+    /// (1 / classes if G followed the caption perfectly; near 1 if G draws one class for all).
+    public var mostPredicted: String?
+    public var mostPredictedShare: Double?
 }
 
 /// The answer to "does it follow the caption?".
@@ -32,12 +36,15 @@ public struct EvaluationReport: Codable, Sendable {
 
     public var text: String {
         var lines = ["evaluation at step \(step): \(generatedImages) generated images, \(realTestImages) held-out real images",
-                     "attribute    classes  chance  real   generated  unseen-combos"]
+                     "attribute    classes  chance  real   generated  unseen-combos  most predicted for generated"]
         for a in attributes {
             let unseen = a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -"
             lines.append(a.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                          + String(format: " %7d  %5.1f%%  %5.1f%%  %7.1f%%  ", a.classes, 100 * a.chance, 100 * a.real, 100 * a.generated)
-                         + unseen)
+                         + unseen
+                         + (a.mostPredicted.map { name in
+                             "     " + name + (a.mostPredictedShare.map { String(format: " (%.1f%%)", 100 * $0) } ?? "")
+                         } ?? ""))
         }
         lines.append(String(format: "intra-caption diversity (generated / real): %.3f", diversityRatio))
         lines.append(String(format: "Frechet distance (classifier features): %.3f   real-vs-real baseline: %.3f", frechet, frechetRealBaseline))
@@ -110,6 +117,7 @@ public struct Evaluator {
         let sampler = Sampler(model: model, encoder: train.captionEncoder)
         var generatedFeatures: [Float] = [], correct = [Int](repeating: 0, count: classes.count)
         var unseenCorrect = [Int](repeating: 0, count: classes.count), unseen = 0
+        var predictedCounts = classes.map { [Int](repeating: 0, count: $0) }
         var generatedSpread: [Double] = [], realSpread: [Double] = []
         let held = Set(heldOut)
         for (i, combo) in combinations.enumerated() {
@@ -117,6 +125,7 @@ public struct Evaluator {
             let (features, predicted) = classifier.predict(images)
             generatedFeatures += features.data
             for k in classes.indices {
+                for p in predicted[k] where predictedCounts[k].indices.contains(p) { predictedCounts[k][p] += 1 }
                 let hits = predicted[k].filter { $0 == combo[k] }.count
                 correct[k] += hits
                 if held.contains(combo) { unseenCorrect[k] += hits }
@@ -130,10 +139,15 @@ public struct Evaluator {
         }
         let generated = combinations.count * samplesPerCaption
         let scores = classes.indices.map { k in
-            AttributeScore(name: train.attributes[k].name, classes: classes[k], chance: 1 / Double(classes[k]),
-                           real: Double(realCorrect[k]) / Double(testRecords.count),
-                           generated: Double(correct[k]) / Double(generated),
-                           generatedUnseen: unseen > 0 ? Double(unseenCorrect[k]) / Double(unseen) : nil)
+            // Ties go to the lowest class index, so the report is the same run to run.
+            let top = predictedCounts[k].indices.max { (predictedCounts[k][$0], $1) < (predictedCounts[k][$1], $0) }
+            let names = train.attributes[k].classes
+            return AttributeScore(name: train.attributes[k].name, classes: classes[k], chance: 1 / Double(classes[k]),
+                                  real: Double(realCorrect[k]) / Double(testRecords.count),
+                                  generated: Double(correct[k]) / Double(generated),
+                                  generatedUnseen: unseen > 0 ? Double(unseenCorrect[k]) / Double(unseen) : nil,
+                                  mostPredicted: top.map { names.indices.contains($0) ? names[$0] : "class \($0)" },
+                                  mostPredictedShare: top.map { Double(predictedCounts[k][$0]) / Double(Swift.max(generated, 1)) })
         }
         let d = AttributeClassifier.featureDimension
         return EvaluationReport(

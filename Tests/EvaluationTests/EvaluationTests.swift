@@ -58,6 +58,10 @@ import Training
             #expect(a.real > 0.9, "\(a.name): real accuracy \(a.real)")
             #expect(a.generated < a.chance + 0.35, "\(a.name): an untrained G scores \(a.generated)")
             #expect(a.generatedUnseen != nil)
+            // An untrained G draws nearly the same picture for every caption: one class dominates.
+            let share = a.mostPredictedShare ?? 0
+            #expect(share > 0.5 && share <= 1, "\(a.name): most predicted share \(share)")
+            #expect(a.mostPredicted.map { report.text.contains($0) } == true)
         }
         #expect(report.frechet > 3 * report.frechetRealBaseline, "\(report.frechet) vs baseline \(report.frechetRealBaseline)")
         #expect(report.diversityRatio > 0)
