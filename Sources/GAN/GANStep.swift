@@ -76,7 +76,7 @@ extension GANModel {
     public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor)
         -> (real: Float, wrong: Float, fake: Float, textGradient: Tensor) {
         let n = images.shape[0]
-        let mismatch = mismatch ?? (0..<n).map { ($0 + 1) % n }
+        let mismatch = mismatch ?? _rolledIndices(count: n, by: 1)
         let wrongText = text.batchGathered(mismatch)
         let realFeatures = discriminator.trunkForward(images)
         let pairLogits = discriminator.headForward(features: realFeatures.batchConcatenated(realFeatures),

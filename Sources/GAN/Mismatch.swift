@@ -10,7 +10,7 @@ extension CaptionBatch {
     /// - Complexity: O(N² · D) for `.nearest` (N = 64, D = 50: 0.2 MFLOP a step).
     public func mismatchIndices(_ kind: MismatchKind) -> [Int] {
         let n = count
-        let next = (0..<n).map { ($0 + 1) % n }
+        let next = _rolledIndices(count: n, by: 1)
         guard kind == .nearest, n > 1, glove.shape.count == 2, glove.shape[0] == n, glove.shape[1] > 0 else { return next }
         let d = glove.shape[1], v = glove.data, t = tokensPerCaption
         var norms = [Float](repeating: 0, count: n)
@@ -29,31 +29,5 @@ extension CaptionBatch {
             }
             return best >= 0 ? best : next[i]
         }
-    }
-}
-
-extension Tensor {
-    /// Sample i of the result is sample `indices[i]` of `self`.
-    /// - Complexity: O(count).
-    public func batchGathered(_ indices: [Int]) -> Tensor {
-        let n = shape[0], per = count / Swift.max(n, 1)
-        precondition(indices.count == n && indices.allSatisfy { (0..<n).contains($0) }, "gather indices for a batch of \(n)")
-        var out = [Float](repeating: 0, count: count)
-        for (i, src) in indices.enumerated() {
-            out[i * per..<(i + 1) * per] = data[src * per..<(src + 1) * per]
-        }
-        return Tensor(shape: shape, data: out)
-    }
-
-    /// The gradient of `batchGathered(indices)`: sample i of `self` is added into sample `indices[i]`.
-    /// - Complexity: O(count).
-    public func batchScatterAdded(_ indices: [Int]) -> Tensor {
-        let n = shape[0], per = count / Swift.max(n, 1)
-        precondition(indices.count == n && indices.allSatisfy { (0..<n).contains($0) }, "scatter indices for a batch of \(n)")
-        var out = [Float](repeating: 0, count: count)
-        for (i, dst) in indices.enumerated() {
-            for k in 0..<per { out[dst * per + k] += data[i * per + k] }
-        }
-        return Tensor(shape: shape, data: out)
     }
 }

@@ -14,15 +14,33 @@ extension Tensor {
         return Tensor(shape: [range.count] + shape.dropFirst(), data: Array(data[range.lowerBound * per..<range.upperBound * per]))
     }
 
-    /// Sample i of the result is sample (i + shift) mod N of `self`: a caption of another image.
-    public func batchRolled(by shift: Int) -> Tensor {
+    /// Sample i of the result is sample `indices[i]` of `self`.
+    /// - Complexity: O(count).
+    public func batchGathered(_ indices: [Int]) -> Tensor {
         let n = shape[0], per = count / Swift.max(n, 1)
+        precondition(indices.count == n && indices.allSatisfy { (0..<n).contains($0) }, "gather indices for a batch of \(n)")
         var out = [Float](repeating: 0, count: count)
-        for i in 0..<n {
-            let src = ((i + shift) % n + n) % n
+        for (i, src) in indices.enumerated() {
             out[i * per..<(i + 1) * per] = data[src * per..<(src + 1) * per]
         }
         return Tensor(shape: shape, data: out)
+    }
+
+    /// The gradient of `batchGathered(indices)`: sample i of `self` is added into sample `indices[i]`.
+    /// - Complexity: O(count).
+    public func batchScatterAdded(_ indices: [Int]) -> Tensor {
+        let n = shape[0], per = count / Swift.max(n, 1)
+        precondition(indices.count == n && indices.allSatisfy { (0..<n).contains($0) }, "scatter indices for a batch of \(n)")
+        var out = [Float](repeating: 0, count: count)
+        for (i, dst) in indices.enumerated() {
+            for k in 0..<per { out[dst * per + k] += data[i * per + k] }
+        }
+        return Tensor(shape: shape, data: out)
+    }
+
+    /// Sample i of the result is sample (i + shift) mod N of `self`: a caption of another image.
+    public func batchRolled(by shift: Int) -> Tensor {
+        batchGathered(_rolledIndices(count: shape[0], by: shift))
     }
 
     /// Element-wise sum with `other` (same shape).
@@ -39,4 +57,9 @@ extension Tensor {
         for i in 0..<out.count { out.data[i] *= factor }
         return out
     }
+}
+
+/// (i + shift) mod n for i in 0..<n: the sample indices of a batch rolled by `shift`.
+func _rolledIndices(count n: Int, by shift: Int) -> [Int] {
+    (0..<n).map { (($0 + shift) % n + n) % n }
 }
