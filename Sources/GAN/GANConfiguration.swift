@@ -41,6 +41,10 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var vocabularySize: Int
     public var embeddingDimension: Int
     public var gruHidden: Int
+    /// Decay of an exponential moving average of G's weights, kept beside G and used for every
+    /// sample and evaluation (e.g. 0.999); nil = off, samples come from G itself. Training is
+    /// unchanged either way: the average never feeds back into D or G.
+    public var generatorAverage: Float?
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -78,6 +82,7 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         if width < 1 { return "width must be positive, got \(width)" }
         if !(realLabel > 0.5 && realLabel <= 1) { return "realLabel must be in (0.5, 1], got \(realLabel)" }
         if noiseDimension < 1 || projectionDimension < 1 || gloveDimension < 1 { return "dimensions must be positive" }
+        if let d = generatorAverage, !(d >= 0 && d < 1) { return "generatorAverage must be in [0, 1), got \(d)" }
         return nil
     }
 }
@@ -99,5 +104,6 @@ extension GANConfiguration {
         vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize
         embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? embeddingDimension
         gruHidden = try c.decodeIfPresent(Int.self, forKey: .gruHidden) ?? gruHidden
+        generatorAverage = try c.decodeIfPresent(Float.self, forKey: .generatorAverage)
     }
 }

@@ -8,6 +8,9 @@ public final class GANModel {
     public let discriminator: Discriminator
     /// Present when `configuration.textEncoder == .gru`.
     public let textEncoder: GRUTextEncoder?
+    /// The moving average of G's weights, present when `configuration.generatorAverage` is set
+    /// (see `GANModel+GeneratorAverage.swift`). Samples come from it.
+    public let averagedGenerator: Generator?
     /// Optimises G's parameters.
     public let generatorOptimizer: Adam
     /// Optimises D's parameters and the GRU text encoder (which learns only from D's loss).
@@ -20,12 +23,14 @@ public final class GANModel {
         precondition(configuration.problem == nil, configuration.problem ?? "")
         self.configuration = configuration
         var rng = SeededGenerator(seed: seed)
-        generator = Generator(configuration, generator: &rng)
+        let g = Generator(configuration, generator: &rng)
+        generator = g
         discriminator = Discriminator(configuration, generator: &rng)
         textEncoder = configuration.textEncoder == .gru
             ? GRUTextEncoder(vocabularySize: configuration.vocabularySize, embeddingDimension: configuration.embeddingDimension,
                              hidden: configuration.gruHidden, generator: &rng)
             : nil
+        averagedGenerator = configuration.generatorAverage.map { _ in Generator(copying: g) }
         generatorOptimizer = Adam(parameters: generator.parameters, learningRate: learningRate, beta1: beta1)
         discriminatorOptimizer = Adam(parameters: discriminator.parameters + (textEncoder?.parameters ?? []),
                                                learningRate: discriminatorLearningRate ?? learningRate, beta1: beta1)
@@ -50,14 +55,17 @@ public final class GANModel {
     /// Images for `captions` with `noise` `[N, noiseDimension]`, using running batch-norm
     /// statistics, or the batch's own statistics with `batchStatistics` (as G saw them in training;
     /// the running statistics update nonetheless is undone).
-    public func sample(captions: CaptionBatch, noise: Tensor, batchStatistics: Bool = false) -> Tensor {
+    /// - Parameter averaged: draw from the averaged G when there is one (else from G itself).
+    public func sample(captions: CaptionBatch, noise: Tensor, batchStatistics: Bool = false, averaged: Bool = true) -> Tensor {
+        let g = averaged ? averagedGenerator ?? generator : generator
         if batchStatistics {
-            let saved = generator.batchNorms.map { ($0.runningMean, $0.runningVar) }
-            defer { for (bn, s) in zip(generator.batchNorms, saved) { (bn.runningMean, bn.runningVar) = s } }
-            return generator.forward(noise: noise, text: encode(captions))
+            let saved = g.batchNorms.map { ($0.runningMean, $0.runningVar) }
+            defer { for (bn, s) in zip(g.batchNorms, saved) { (bn.runningMean, bn.runningVar) = s } }
+            return g.forward(noise: noise, text: encode(captions))
         }
-        generator.training = false
-        defer { generator.training = true }
-        return generator.forward(noise: noise, text: encode(captions))
+        let wasTraining = g.training
+        g.training = false
+        defer { g.training = wasTraining }
+        return g.forward(noise: noise, text: encode(captions))
     }
 }

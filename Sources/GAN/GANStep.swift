@@ -58,6 +58,7 @@ extension GANModel {
         // Additive noise leaves the gradient with respect to G's output unchanged.
         let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n)
         generatorOptimizer.update()
+        updateGeneratorAverage()
 
         return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated)
     }

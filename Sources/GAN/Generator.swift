@@ -35,6 +35,14 @@ public final class Generator {
         body = Sequential(layers)
     }
 
+    /// A generator with `other`'s configuration, weights and running statistics (copied, not shared).
+    public convenience init(copying other: Generator) {
+        var unused = SeededGenerator(seed: 0)
+        self.init(other.configuration, generator: &unused)
+        for (p, q) in zip(parameters, other.parameters) { p.value = q.value }
+        for (b, c) in zip(batchNorms, other.batchNorms) { (b.runningMean, b.runningVar) = (c.runningMean, c.runningVar) }
+    }
+
     public var parameters: [Parameter] { textProjection.parameters + body.parameters }
 
     /// The batch-norm layers, whose running statistics a checkpoint keeps.

@@ -9,7 +9,10 @@ public final class BatchNorm: Layer {
     /// Running statistics, saved with the parameters but not trained.
     public var runningMean: Tensor
     public var runningVar: Tensor
-    public let momentum: Float, epsilon: Float
+    /// Weight of each new batch statistic in the running ones (settable: 1 / (k + 1) for the
+    /// k-th of a series of batches gives their plain average, as PyTorch's `momentum=None`).
+    public var momentum: Float
+    public let epsilon: Float
     /// Batch statistics when true, running statistics when false.
     public var training = true
 

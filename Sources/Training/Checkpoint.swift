@@ -14,7 +14,8 @@ public struct TrainingPosition: Codable, Sendable, Equatable {
 }
 
 /// A checkpoint file: one `ParameterFile` holding every parameter, both Adam optimisers'
-/// moments and step counts, every batch norm's running statistics and the JSON-encoded
+/// moments and step counts, every batch norm's running statistics, the averaged G's weights and
+/// statistics (named `average.` + G's names) when the model keeps one, and the JSON-encoded
 /// `TrainingPosition` (as a tensor of byte values named `checkpoint.json`).
 ///
 /// Random streams need no saved state: the noise and caption choices of step k come from a
@@ -37,8 +38,19 @@ public enum Checkpoint {
             out.append(("\(name).running_mean", bn.runningMean))
             out.append(("\(name).running_var", bn.runningVar))
         }
+        if let g = model.averagedGenerator {
+            out += g.parameters.map { (averagePrefix + $0.name, $0.value) }
+            for bn in g.batchNorms {
+                let name = averagePrefix + String(bn.gamma.name.dropLast(".weight".count))
+                out.append(("\(name).running_mean", bn.runningMean))
+                out.append(("\(name).running_var", bn.runningVar))
+            }
+        }
         return out
     }
+
+    /// Names of the averaged G's tensors: G's names behind this prefix.
+    static let averagePrefix = "average."
 
     /// Writes `model` and `position` to `path` atomically: a temporary file in the same folder,
     /// fsync, rename over `path`, fsync of the folder. A crash leaves the old or the new file.
@@ -88,6 +100,14 @@ public enum Checkpoint {
             let name = String(bn.gamma.name.dropLast(".weight".count))
             bn.runningMean = try take("\(name).running_mean", bn.runningMean.shape)
             bn.runningVar = try take("\(name).running_var", bn.runningVar.shape)
+        }
+        if let g = model.averagedGenerator {
+            for p in g.parameters { p.value = try take(averagePrefix + p.name, p.value.shape) }
+            for bn in g.batchNorms {
+                let name = averagePrefix + String(bn.gamma.name.dropLast(".weight".count))
+                bn.runningMean = try take("\(name).running_mean", bn.runningMean.shape)
+                bn.runningVar = try take("\(name).running_var", bn.runningVar.shape)
+            }
         }
         return (model, position)
     }

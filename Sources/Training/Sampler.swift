@@ -7,6 +7,8 @@ public struct Sampler {
     public let encoder: CaptionEncoder
     /// Normalise G's activations with each call's batch statistics instead of the running ones.
     public var batchStatistics = false
+    /// Draw from the model's averaged G when it keeps one (`model.generatorAverage`); false: from G itself.
+    public var averaged = true
 
     public init(model: GANModel, encoder: CaptionEncoder) {
         self.model = model
@@ -21,7 +23,7 @@ public struct Sampler {
         let encoded = encoder.encode(captions.flatMap { [String](repeating: $0, count: perCaption) })
         var allNoise = noise
         for _ in 1..<Swift.max(captions.count, 1) { allNoise = allNoise.batchConcatenated(noise) }
-        return (model.sample(captions: encoded.captions, noise: allNoise, batchStatistics: batchStatistics), Array(Set(encoded.unknown)).sorted())
+        return (model.sample(captions: encoded.captions, noise: allNoise, batchStatistics: batchStatistics, averaged: averaged), Array(Set(encoded.unknown)).sorted())
     }
 
     /// Writes a PNG grid with one row per caption.

@@ -121,6 +121,7 @@ public final class Trainer {
             try csv.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
             report(l, epoch: epoch, rate: rate)
             if position.step % configuration.checkpointEvery == 0 || position.step == totalSteps {
+                try refreshAverageStatistics()
                 try Checkpoint.save(model: model, position: position, to: checkpointPath)
             }
             if position.step % configuration.sampleEvery == 0 {
@@ -130,6 +131,27 @@ public final class Trainer {
         if progress == .live { FileHandle.standardError.write(Data("\n".utf8)) }
         try writeSampleGrid(to: configuration.output + "/samples/final.png")
     }
+
+    private var averageStatisticsStep: Int?
+
+    /// Measures the averaged G's batch-norm statistics (if the model keeps an average) on the
+    /// first caption of the first `averageStatisticsBatches` batches of records, with noise from
+    /// `sampleSeed`; once per step. Training does not read them, so resuming stays exact.
+    public func refreshAverageStatistics() throws {
+        guard model.averagedGenerator != nil, averageStatisticsStep != position.step else { return }
+        let b = configuration.batch
+        let texts = try stride(from: 0, to: Swift.min(data.count, Self.averageStatisticsBatches * b) - b + 1, by: b).map { start in
+            let records = Array(start..<start + b)
+            return model.encode(try data.batch(records: records, captions: [Int](repeating: 0, count: b)).captions)
+        }
+        var rng = SeededGenerator(seed: configuration.sampleSeed)
+        let noise = texts.map { Tensor.normal([$0.shape[0], model.configuration.noiseDimension], std: 1, using: &rng) }
+        model.refreshAverageStatistics(noise: noise, texts: texts)
+        averageStatisticsStep = position.step
+    }
+
+    /// Batches the averaged G's statistics are measured on.
+    public static let averageStatisticsBatches = 8
 
     /// The instance noise of step `step` (0-based): `instanceNoise` falling linearly to 0.
     public func instanceNoise(atStep step: Int) -> Float {
@@ -162,6 +184,7 @@ public final class Trainer {
 
     /// Writes a grid: one row per sample caption, 8 fixed noise vectors (from `sampleSeed`) as columns.
     public func writeSampleGrid(to path: String) throws {
+        try refreshAverageStatistics()
         try Sampler(model: model, encoder: data.captionEncoder)
             .writeGrid(captions: sampleCaptions, perCaption: 8, seed: configuration.sampleSeed, to: path)
     }

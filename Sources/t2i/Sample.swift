@@ -16,6 +16,8 @@ struct Sample: AsyncParsableCommand {
     @Option(help: "Output PNG grid.") var out: String
     @Flag(help: "Normalise with the grid's own batch statistics (as in training) instead of the running ones.")
     var batchStatistics = false
+    @Flag(help: "Draw from G itself, not the moving average of its weights the checkpoint keeps (model.generatorAverage).")
+    var rawGenerator = false
 
     func validate() throws {
         guard !caption.isEmpty else { throw ValidationError("give at least one --caption") }
@@ -27,6 +29,7 @@ struct Sample: AsyncParsableCommand {
             let (model, position) = try Checkpoint.load(from: checkpoint)
             var sampler = Sampler(model: model, encoder: try position.configuration.captionEncoder())
             sampler.batchStatistics = batchStatistics
+            sampler.averaged = !rawGenerator
             let unknown = try sampler.writeGrid(captions: caption, perCaption: n, seed: seed, to: out)
             if !unknown.isEmpty {
                 FileHandle.standardError.write(Data("t2i: not in the vocabulary, read as <UNK>: \(unknown.joined(separator: ", "))\n".utf8))

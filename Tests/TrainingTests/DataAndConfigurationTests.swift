@@ -57,15 +57,17 @@ import Training
 
     @Test func stabilisationKeysLoadAndBadValuesAreNamed() throws {
         let dir = try TemporaryDirectory("config")
-        try Data(#"{"model": {"realLabel": 0.9, "mismatch": "nearest"}, "instanceNoise": 0.2, "instanceNoiseSteps": 100, "discriminatorLearningRate": 0.0001}"#.utf8)
+        try Data(#"{"model": {"realLabel": 0.9, "mismatch": "nearest", "generatorAverage": 0.999}, "instanceNoise": 0.2, "instanceNoiseSteps": 100, "discriminatorLearningRate": 0.0001}"#.utf8)
             .write(to: dir.url.appendingPathComponent("a.json"))
         let a = try TrainingConfiguration.load(path: dir.file("a.json"))
         #expect(a.model.mismatch == .nearest && TrainingConfiguration().model.mismatch == .next)
         #expect(a.model.realLabel == 0.9 && a.instanceNoise == 0.2 && a.instanceNoiseSteps == 100 && a.discriminatorLearningRate == 0.0001)
         #expect(TrainingConfiguration().model.realLabel == 1 && TrainingConfiguration().instanceNoise == 0)
+        #expect(a.model.generatorAverage == 0.999 && TrainingConfiguration().model.generatorAverage == nil)
         for (name, text, key) in [("b", #"{"model": {"realLabel": 1.5}}"#, "realLabel"), ("c", #"{"instanceNoise": -1}"#, "instanceNoise"),
                                   ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate"),
-                                  ("e", #"{"model": {"mismatch": "random"}}"#, "mismatch")] {
+                                  ("e", #"{"model": {"mismatch": "random"}}"#, "mismatch"),
+                                  ("f", #"{"model": {"generatorAverage": 1}}"#, "generatorAverage")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

@@ -8,13 +8,14 @@ import Training
 @Suite(.serialized, .tensorExclusive) struct ResumeTests {
     /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
     /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
-    /// The glove run also uses label smoothing and annealed instance noise (drawn from each step's own stream).
+    /// The glove run also uses label smoothing, annealed instance noise (drawn from each step's own
+    /// stream) and an averaged G, whose weights and statistics must survive the checkpoint too.
     @Test(arguments: [TextEncoderKind.gru, .glove])
     func resumedRunMatchesUninterruptedRunBitForBit(encoder: TextEncoderKind) throws {
         let dir = try TemporaryDirectory("resume")
         func configuration(output: String) -> TrainingConfiguration {
             var c = smallTrainingConfiguration(output: output, encoder: encoder)
-            if encoder == .glove { (c.model.realLabel, c.instanceNoise) = (0.9, 0.3) }
+            if encoder == .glove { (c.model.realLabel, c.instanceNoise, c.model.generatorAverage) = (0.9, 0.3, 0.99) }
             return c
         }
         let straight = configuration(output: dir.file("straight"))
@@ -36,6 +37,17 @@ import Training
             #expect(p.value.data.map(\.bitPattern) == q.value.data.map(\.bitPattern), "\(p.name) differs after resuming")
         }
         for (x, y) in zip(a.model.batchNorms, b2.model.batchNorms) { #expect(x.runningVar == y.runningVar) }
+        #expect((a.model.averagedGenerator == nil) == (encoder == .gru))
+        if let x = a.model.averagedGenerator, let y = b2.model.averagedGenerator {
+            for (p, q) in zip(x.parameters, y.parameters) {
+                #expect(p.value.data.map(\.bitPattern) == q.value.data.map(\.bitPattern), "average of \(p.name) differs after resuming")
+            }
+            for (u, v) in zip(x.batchNorms, y.batchNorms) { #expect(u.runningMean == v.runningMean && u.runningVar == v.runningVar) }
+            let (reloaded, _) = try Checkpoint.load(from: interrupted.output + "/checkpoint.t2it")
+            let z = try #require(reloaded.averagedGenerator)
+            for (p, q) in zip(y.parameters, z.parameters) { #expect(p.value == q.value, "\(p.name) as saved") }
+            for (u, v) in zip(y.batchNorms, z.batchNorms) { #expect(u.runningMean == v.runningMean && u.runningVar == v.runningVar) }
+        }
     }
 
     @Test func epochsShuffleDifferentlyAndCoverEveryRecordOnce() throws {
