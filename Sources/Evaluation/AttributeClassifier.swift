@@ -2,10 +2,12 @@ import Foundation
 import Tensor
 
 /// A small convolutional classifier from the project's own layers: at each scale a stride-2 4x4
-/// conv (16, 32, 64, 128 channels) and, from 16x16 down, a 3x3 conv (batch norm, leaky ReLU each)
-/// down to 4x4, a 64-d feature layer, and one linear head per attribute. Light enough (about
-/// 1.7 GFLOP forward per batch of 64 at 64x64) to train for thousands of steps in minutes.
-/// Trained only on real images; its features also serve the Fréchet distance.
+/// conv (`width`, 2x, 4x, 8x channels, at most 8 * `width`) followed by a 3x3 conv (batch norm,
+/// leaky ReLU each) down to 4x4, a 64-d feature layer, and one linear head per attribute. Light
+/// enough (about 2.0 GFLOP forward per batch of 64 at 64x64 with width 16) to train for thousands
+/// of steps in minutes. The 3x3 conv at 32x32 is there for small objects (docs/training.md has
+/// the object ceiling with and without it). Trained only on real images; its features also serve
+/// the Fréchet distance.
 public final class AttributeClassifier {
     let trunk: Sequential
     let heads: [Linear]
@@ -15,18 +17,17 @@ public final class AttributeClassifier {
     /// - Parameters:
     ///   - imageSize: 4 * 2^k pixels.
     ///   - classCounts: number of classes of each attribute.
-    public init(imageSize: Int, classCounts: [Int], seed: UInt64, learningRate: Float = 1e-3) {
+    ///   - width: channels of the first conv; each later scale doubles them, up to 8x.
+    public init(imageSize: Int, classCounts: [Int], seed: UInt64, width: Int = 16, learningRate: Float = 1e-3) {
         var rng = SeededGenerator(seed: seed)
         var layers: [any Layer] = []
         var (size, channels, i) = (imageSize, 3, 0)
         while size > 4 {
-            let out = Swift.min(16 << i, 128)
+            let out = Swift.min(width << i, 8 * width)
             layers.append(Conv2d(channels, out, kernel: 4, stride: 2, padding: 1, std: 0.05, name: "cls.conv\(i)", generator: &rng))
             layers += [BatchNorm(out, name: "cls.bn\(i)"), Activation(.leakyReLU(slope: 0.2))]
-            if size / 2 <= 16 {
-                layers.append(Conv2d(out, out, kernel: 3, padding: 1, std: 0.05, name: "cls.conv\(i)b", generator: &rng))
-                layers += [BatchNorm(out, name: "cls.bn\(i)b"), Activation(.leakyReLU(slope: 0.2))]
-            }
+            layers.append(Conv2d(out, out, kernel: 3, padding: 1, std: 0.05, name: "cls.conv\(i)b", generator: &rng))
+            layers += [BatchNorm(out, name: "cls.bn\(i)b"), Activation(.leakyReLU(slope: 0.2))]
             (size, channels, i) = (size / 2, out, i + 1)
         }
         layers.append(_Flatten())
@@ -37,7 +38,18 @@ public final class AttributeClassifier {
             Linear(Self.featureDimension, n, std: 0.05, name: "cls.head\(k)", generator: &rng)
         }
         self.classCounts = classCounts
+        self.learningRate = learningRate
         optimizer = Adam(parameters: trunk.parameters + heads.flatMap(\.parameters), learningRate: learningRate, beta1: 0.9)
+    }
+
+    /// The learning rate at progress 0.
+    public let learningRate: Float
+
+    /// Sets the step size for `progress` in [0, 1] of training: a half cosine from `learningRate`
+    /// to 0, so the last steps average out the noise of single batches.
+    public func anneal(progress: Double) {
+        let p = Swift.min(Swift.max(progress, 0), 1)
+        optimizer.learningRate = learningRate * Float(0.5 * (1 + cos(Double.pi * p)))
     }
 
     public static let featureDimension = 64

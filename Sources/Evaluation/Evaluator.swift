@@ -19,6 +19,9 @@ public struct AttributeScore: Codable, Sendable {
     /// (1 / classes if G followed the caption perfectly; near 1 if G draws one class for all).
     public var mostPredicted: String?
     public var mostPredictedShare: Double?
+    /// How often D scores a held-out real image higher with its own caption than with one naming
+    /// another class of this attribute (chance 50%; `MatchingProbe`).
+    public var discriminatorPrefersRightCaption: Double?
 }
 
 /// The answer to "does it follow the caption?".
@@ -36,12 +39,13 @@ public struct EvaluationReport: Codable, Sendable {
 
     public var text: String {
         var lines = ["evaluation at step \(step): \(generatedImages) generated images, \(realTestImages) held-out real images",
-                     "attribute    classes  chance  real   generated  unseen-combos  most predicted for generated"]
+                     "attribute    classes  chance  real   generated  unseen-combos  D-matching  most predicted for generated"]
         for a in attributes {
             let unseen = a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -"
             lines.append(a.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                          + String(format: " %7d  %5.1f%%  %5.1f%%  %7.1f%%  ", a.classes, 100 * a.chance, 100 * a.real, 100 * a.generated)
                          + unseen
+                         + (a.discriminatorPrefersRightCaption.map { String(format: "      %5.1f%%", 100 * $0) } ?? "           -")
                          + (a.mostPredicted.map { name in
                              "     " + name + (a.mostPredictedShare.map { String(format: " (%.1f%%)", 100 * $0) } ?? "")
                          } ?? ""))
@@ -60,11 +64,15 @@ public struct EvaluationError: Error, CustomStringConvertible {
 
 /// Trains the attribute classifier on real images and scores a generator with it.
 public struct Evaluator {
-    public var classifierSteps = 2000
+    public var classifierSteps = 3000
+    /// The classifier's first-layer channels (see `AttributeClassifier`).
+    public var classifierWidth = 16
     public var batch = 64
     public var samplesPerCaption = 16
     public var realTestImages = 1024
     public var seed: UInt64 = 99
+    /// Score the model's averaged G when it keeps one; false: G itself.
+    public var averagedGenerator = true
     /// Reports classifier training progress.
     public var log: (String) -> Void = { _ in }
 
@@ -77,7 +85,8 @@ public struct Evaluator {
     public func evaluate(model: GANModel, step: Int, train: any AttributeLabeledData, test: any AttributeLabeledData,
                          heldOut: [[Int]]) throws -> EvaluationReport {
         let classes = train.attributes.map(\.classes.count)
-        let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed)
+        let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed,
+                                             width: classifierWidth)
         var rng = SeededGenerator(seed: seed)
         // The classifier learns from, and is judged on, images whose labels the picture shows
         // unambiguously (one-object demo scenes), like the one-object captions G is given below.
@@ -97,6 +106,7 @@ public struct Evaluator {
             let reach = UInt64(2 * maxShift + 1)
             let shift = (0..<batch).map { _ in (Int(rng.next() % reach) - maxShift, Int(rng.next() % reach) - maxShift) }
             let images = Self.augmented(b.images, mirror: mirror, shift: shift)
+            classifier.anneal(progress: Double(s) / Double(classifierSteps))
             let losses = classifier.trainStep(images: images, labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
             if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
                 let probe = Array(testRecords.prefix(256))
@@ -114,7 +124,8 @@ public struct Evaluator {
         // Generated images: every combination's caption, `samplesPerCaption` noise vectors each.
         let combinations = allCombinations(classes)
         let testByCombination = Dictionary(grouping: testRecords) { testLabels[$0] ?? [] }
-        let sampler = Sampler(model: model, encoder: train.captionEncoder)
+        var sampler = Sampler(model: model, encoder: train.captionEncoder)
+        sampler.averaged = averagedGenerator
         var generatedFeatures: [Float] = [], correct = [Int](repeating: 0, count: classes.count)
         var unseenCorrect = [Int](repeating: 0, count: classes.count), unseen = 0
         var predictedCounts = classes.map { [Int](repeating: 0, count: $0) }
@@ -138,6 +149,8 @@ public struct Evaluator {
             }
         }
         let generated = combinations.count * samplesPerCaption
+        let matching = try MatchingProbe(model: model, encoder: train.captionEncoder)
+            .preference(data: test, records: testRecords, labels: testLabels, batch: batch, seed: seed)
         let scores = classes.indices.map { k in
             // Ties go to the lowest class index, so the report is the same run to run.
             let top = predictedCounts[k].indices.max { (predictedCounts[k][$0], $1) < (predictedCounts[k][$1], $0) }
@@ -147,7 +160,8 @@ public struct Evaluator {
                                   generated: Double(correct[k]) / Double(generated),
                                   generatedUnseen: unseen > 0 ? Double(unseenCorrect[k]) / Double(unseen) : nil,
                                   mostPredicted: top.map { names.indices.contains($0) ? names[$0] : "class \($0)" },
-                                  mostPredictedShare: top.map { Double(predictedCounts[k][$0]) / Double(Swift.max(generated, 1)) })
+                                  mostPredictedShare: top.map { Double(predictedCounts[k][$0]) / Double(Swift.max(generated, 1)) },
+                                  discriminatorPrefersRightCaption: matching[k])
         }
         let d = AttributeClassifier.featureDimension
         return EvaluationReport(

@@ -14,9 +14,12 @@ struct Evaluate: AsyncParsableCommand {
             """)
 
     @Option(help: "A checkpoint written by `t2i train`.") var checkpoint: String
-    @Option(help: "Classifier training steps.") var classifierSteps = 2000
+    @Option(help: "Classifier training steps.") var classifierSteps = 3000
+    @Option(help: "Channels of the classifier's first layer (doubling per scale).") var classifierWidth = 16
     @Option(help: "Generated images per caption.") var samples = 16
     @Option(help: "Held-out real images.") var realImages = 1024
+    @Flag(help: "Score G itself, not the moving average of its weights the checkpoint keeps (model.generatorAverage).")
+    var rawGenerator = false
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
@@ -27,6 +30,8 @@ struct Evaluate: AsyncParsableCommand {
             let test = try configuration.makeTestData()
             var evaluator = Evaluator()
             evaluator.classifierSteps = classifierSteps
+            evaluator.classifierWidth = classifierWidth
+            evaluator.averagedGenerator = !rawGenerator
             evaluator.samplesPerCaption = samples
             evaluator.realTestImages = realImages
             evaluator.log = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }

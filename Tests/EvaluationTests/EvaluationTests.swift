@@ -62,7 +62,11 @@ import Training
             let share = a.mostPredictedShare ?? 0
             #expect(share > 0.5 && share <= 1, "\(a.name): most predicted share \(share)")
             #expect(a.mostPredicted.map { report.text.contains($0) } == true)
+            // An untrained D has no reason to prefer the right caption: near 50%.
+            let matching = try #require(a.discriminatorPrefersRightCaption)
+            #expect(matching > 0.2 && matching < 0.8, "\(a.name): untrained D prefers the right caption \(matching)")
         }
+        #expect(report.text.contains("D-matching"))
         #expect(report.frechet > 3 * report.frechetRealBaseline, "\(report.frechet) vs baseline \(report.frechetRealBaseline)")
         #expect(report.diversityRatio > 0)
         #expect(report.text.contains("chance"))
@@ -89,5 +93,23 @@ import Training
         #expect(pixel(shifted, 0, 0, 0) == pixel(images, 0, 0, 0), "the border repeats the edge")
         #expect(pixel(shifted, 1, 1, 0) == pixel(images, 1, 1, 1))
         #expect(pixel(shifted, 1, 1, 4) == pixel(images, 1, 1, 4), "the border repeats the edge")
+    }
+}
+
+@Suite(.tensorExclusive) struct AttributeClassifierTests {
+    /// The step size falls along a half cosine from the initial rate to 0; `width` sets the
+    /// first layer's channels and doubles them per scale up to 8x.
+    @Test func learningRateAnnealsAndWidthScalesTheLayers() throws {
+        let classifier = AttributeClassifier(imageSize: 32, classCounts: [3, 4], seed: 1, width: 8, learningRate: 1e-3)
+        for (progress, expected) in [(0.0, 1e-3), (0.5, 5e-4), (1.0, 0), (2.0, 0)] as [(Double, Float)] {
+            classifier.anneal(progress: progress)
+            #expect(abs(classifier.optimizer.learningRate - expected) < 1e-9, "progress \(progress)")
+        }
+        func channels(_ c: AttributeClassifier) -> [Int] {
+            c.trunk.layers.compactMap { ($0 as? Conv2d)?.weight.value.shape[3] }
+        }
+        // 32 -> 16 -> 8 -> 4, each scale from 16x16 down followed by a 3x3 conv of the same width.
+        #expect(channels(classifier) == [8, 8, 16, 16, 32, 32])
+        #expect(channels(AttributeClassifier(imageSize: 32, classCounts: [3, 4], seed: 1)) == [16, 16, 32, 32, 64, 64])
     }
 }

@@ -57,7 +57,7 @@ import Training
         let config = """
             {"data": {"source": "shards", "path": "\(trainFolder)", "testPath": "\(testFolder)", "demoSeed": 17, "standardizeCaptionVectors": true},
              "output": "\(fixture.directory.file("run"))",
-             "model": {"imageSize": 16, "width": 4, "realLabel": 0.9},
+             "model": {"imageSize": 16, "width": 4, "realLabel": 0.9, "generatorAverage": 0.99},
              "steps": 6, "batch": 16, "instanceNoise": 0.1, "checkpointEvery": 3, "sampleEvery": 3, "threads": 2}
             """
         try config.write(toFile: fixture.directory.file("train.json"), atomically: true, encoding: .utf8)
@@ -71,9 +71,15 @@ import Training
                                   "--caption", "a red ball on the grass", "-n", "4", "--out", fixture.directory.file("grid.png")])
         #expect(sampled.status == 0, "\(sampled.stderr)")
         #expect(FileManager.default.fileExists(atPath: fixture.directory.file("grid.png")))
+        // The checkpoint keeps an averaged G; `--raw-generator` draws from G itself instead.
+        let raw = try runT2I(["sample", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"), "--raw-generator",
+                              "--caption", "a red ball on the grass", "-n", "4", "--out", fixture.directory.file("grid-raw.png")])
+        #expect(raw.status == 0, "\(raw.stderr)")
+        #expect(FileManager.default.contents(atPath: fixture.directory.file("grid-raw.png"))
+                != FileManager.default.contents(atPath: fixture.directory.file("grid.png")))
 
         let evaluated = try runT2I(["evaluate", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"),
-                                    "--classifier-steps", "5", "--samples", "2", "--json"])
+                                    "--classifier-steps", "5", "--classifier-width", "4", "--samples", "2", "--json"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         let attributes = report?["attributes"] as? [[String: Any]] ?? []
