@@ -4,8 +4,8 @@ import Tensor
 /// A small convolutional classifier from the project's own layers: at each scale a stride-2 4x4
 /// conv (`width`, 2x, 4x, 8x channels, at most 8 * `width`) followed by a 3x3 conv (batch norm,
 /// leaky ReLU each) down to 4x4, a 64-d feature layer, and one linear head per attribute. Light
-/// enough (about 2.0 GFLOP forward per batch of 64 at 64x64 with width 16) to train for thousands
-/// of steps in minutes. The 3x3 conv at 32x32 is there for small objects (docs/training.md has
+/// enough (about 8.3 GFLOP forward per batch of 64 at 64x64 with width 32, 2.1 with width 16) to
+/// train for thousands of steps in minutes. The 3x3 conv at 32x32 is there for small objects (docs/training.md has
 /// the object ceiling with and without it). Trained only on real images; its features also serve
 /// the Fréchet distance.
 public final class AttributeClassifier {
@@ -18,7 +18,7 @@ public final class AttributeClassifier {
     ///   - imageSize: 4 * 2^k pixels.
     ///   - classCounts: number of classes of each attribute.
     ///   - width: channels of the first conv; each later scale doubles them, up to 8x.
-    public init(imageSize: Int, classCounts: [Int], seed: UInt64, width: Int = 16, learningRate: Float = 1e-3) {
+    public init(imageSize: Int, classCounts: [Int], seed: UInt64, width: Int, learningRate: Float = 1e-3) {
         var rng = SeededGenerator(seed: seed)
         var layers: [any Layer] = []
         var (size, channels, i) = (imageSize, 3, 0)

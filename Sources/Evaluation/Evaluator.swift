@@ -66,7 +66,7 @@ public struct EvaluationError: Error, CustomStringConvertible {
 public struct Evaluator {
     public var classifierSteps = 3000
     /// The classifier's first-layer channels (see `AttributeClassifier`).
-    public var classifierWidth = 16
+    public var classifierWidth = 32
     public var batch = 64
     public var samplesPerCaption = 16
     public var realTestImages = 1024

@@ -15,7 +15,7 @@ struct Evaluate: AsyncParsableCommand {
 
     @Option(help: "A checkpoint written by `t2i train`.") var checkpoint: String
     @Option(help: "Classifier training steps.") var classifierSteps = 3000
-    @Option(help: "Channels of the classifier's first layer (doubling per scale).") var classifierWidth = 16
+    @Option(help: "Channels of the classifier's first layer (doubling per scale).") var classifierWidth = 32
     @Option(help: "Generated images per caption.") var samples = 16
     @Option(help: "Held-out real images.") var realImages = 1024
     @Flag(help: "Score G itself, not the moving average of its weights the checkpoint keeps (model.generatorAverage).")

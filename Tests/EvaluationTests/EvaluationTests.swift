@@ -48,6 +48,7 @@ import Training
         let model = GANModel(c.model, seed: 1)
         var evaluator = Evaluator()
         evaluator.classifierSteps = 600
+        evaluator.classifierWidth = 16
         evaluator.samplesPerCaption = 4
         evaluator.realTestImages = 128
         let report = try evaluator.evaluate(model: model, step: 0, train: try c.makeData(), test: try c.makeTestData(),
@@ -110,6 +111,6 @@ import Training
         }
         // 32 -> 16 -> 8 -> 4, each scale from 16x16 down followed by a 3x3 conv of the same width.
         #expect(channels(classifier) == [8, 8, 16, 16, 32, 32])
-        #expect(channels(AttributeClassifier(imageSize: 32, classCounts: [3, 4], seed: 1)) == [16, 16, 32, 32, 64, 64])
+        #expect(channels(AttributeClassifier(imageSize: 32, classCounts: [3, 4], seed: 1, width: 16)) == [16, 16, 32, 32, 64, 64])
     }
 }
