@@ -33,20 +33,24 @@ public enum Checkpoint {
                 out.append(("\(prefix).v.\(p.name)", Tensor(shape: p.value.shape, data: adam.v[i])))
             }
         }
-        for bn in model.batchNorms {
-            let name = String(bn.gamma.name.dropLast(".weight".count))
-            out.append(("\(name).running_mean", bn.runningMean))
-            out.append(("\(name).running_var", bn.runningVar))
-        }
+        out += statistics(of: model.batchNorms)
         if let g = model.averagedGenerator {
             out += g.parameters.map { (averagePrefix + $0.name, $0.value) }
-            for bn in g.batchNorms {
-                let name = averagePrefix + String(bn.gamma.name.dropLast(".weight".count))
-                out.append(("\(name).running_mean", bn.runningMean))
-                out.append(("\(name).running_var", bn.runningVar))
-            }
+            out += statistics(of: g.batchNorms, prefix: averagePrefix)
         }
         return out
+    }
+
+    /// The name stem of a batch norm's running statistics: its parameters' name without `.weight`.
+    private static func statisticsName(_ bn: BatchNorm, prefix: String) -> String {
+        prefix + String(bn.gamma.name.dropLast(".weight".count))
+    }
+
+    private static func statistics(of norms: [BatchNorm], prefix: String = "") -> [(name: String, value: Tensor)] {
+        norms.flatMap { bn -> [(name: String, value: Tensor)] in
+            let name = statisticsName(bn, prefix: prefix)
+            return [("\(name).running_mean", bn.runningMean), ("\(name).running_var", bn.runningVar)]
+        }
     }
 
     /// Names of the averaged G's tensors: G's names behind this prefix.
@@ -96,18 +100,17 @@ public enum Checkpoint {
                 adam.v[i] = try take("\(prefix).v.\(p.name)", p.value.shape).data
             }
         }
-        for bn in model.batchNorms {
-            let name = String(bn.gamma.name.dropLast(".weight".count))
-            bn.runningMean = try take("\(name).running_mean", bn.runningMean.shape)
-            bn.runningVar = try take("\(name).running_var", bn.runningVar.shape)
-        }
-        if let g = model.averagedGenerator {
-            for p in g.parameters { p.value = try take(averagePrefix + p.name, p.value.shape) }
-            for bn in g.batchNorms {
-                let name = averagePrefix + String(bn.gamma.name.dropLast(".weight".count))
+        func restoreStatistics(_ norms: [BatchNorm], prefix: String = "") throws {
+            for bn in norms {
+                let name = statisticsName(bn, prefix: prefix)
                 bn.runningMean = try take("\(name).running_mean", bn.runningMean.shape)
                 bn.runningVar = try take("\(name).running_var", bn.runningVar.shape)
             }
+        }
+        try restoreStatistics(model.batchNorms)
+        if let g = model.averagedGenerator {
+            for p in g.parameters { p.value = try take(averagePrefix + p.name, p.value.shape) }
+            try restoreStatistics(g.batchNorms, prefix: averagePrefix)
         }
         return (model, position)
     }
