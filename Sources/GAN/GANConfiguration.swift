@@ -45,6 +45,12 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// sample and evaluation (e.g. 0.999); nil = off, samples come from G itself. Training is
     /// unchanged either way: the average never feeds back into D or G.
     public var generatorAverage: Float?
+    /// Weight of a caption-matching term in G's loss (not in Reed et al.; 0 = off, the paper):
+    /// softplus(D(x, wrong caption) − D(x, own caption)) on G's images x, with each image's wrong
+    /// caption chosen as for D's mismatched term. D learns which caption fits a real image, but G
+    /// otherwise feels that only through D's real-or-fake verdict on its own caption; this term asks
+    /// D directly which of two captions fits G's image, and is independent of how fake it looks.
+    public var generatorMatching: Float = 0
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -83,6 +89,7 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         if !(realLabel > 0.5 && realLabel <= 1) { return "realLabel must be in (0.5, 1], got \(realLabel)" }
         if noiseDimension < 1 || projectionDimension < 1 || gloveDimension < 1 { return "dimensions must be positive" }
         if let d = generatorAverage, !(d >= 0 && d < 1) { return "generatorAverage must be in [0, 1), got \(d)" }
+        if !(generatorMatching >= 0 && generatorMatching.isFinite) { return "generatorMatching must be 0 or more, got \(generatorMatching)" }
         return nil
     }
 }
@@ -105,5 +112,6 @@ extension GANConfiguration {
         embeddingDimension = try c.decodeIfPresent(Int.self, forKey: .embeddingDimension) ?? embeddingDimension
         gruHidden = try c.decodeIfPresent(Int.self, forKey: .gruHidden) ?? gruHidden
         generatorAverage = try c.decodeIfPresent(Float.self, forKey: .generatorAverage)
+        generatorMatching = try c.decodeIfPresent(Float.self, forKey: .generatorMatching) ?? generatorMatching
     }
 }

@@ -12,6 +12,9 @@ public struct GANLosses: Sendable, Equatable {
     public var generator: Float
     /// G's BCE on images for interpolated captions (target 1); 0 when interpolation is off.
     public var interpolated: Float
+    /// G's caption-matching term softplus(D(x, wrong) − D(x, own)), unweighted; 0 when
+    /// `generatorMatching` is 0.
+    public var matching: Float = 0
 
     /// D's loss: real + (wrong + fake) / 2 (GAN-CLS).
     public var discriminator: Float { real + 0.5 * (wrong + fake) }
@@ -46,9 +49,9 @@ extension GANModel {
             instanceNoise > 0 ? x.adding(Tensor.normal(x.shape, std: instanceNoise, using: &random)) : x
         }
 
+        let mismatch = captions.mismatchIndices(c.mismatch)
         discriminatorOptimizer.zeroGrad()
-        let d = accumulateDiscriminatorGradients(images: blurred(images), text: text,
-                                                 mismatch: captions.mismatchIndices(c.mismatch),
+        let d = accumulateDiscriminatorGradients(images: blurred(images), text: text, mismatch: mismatch,
                                                  fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated))
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
@@ -56,11 +59,12 @@ extension GANModel {
         // G: its images (and the interpolated ones) judged by the updated D, target 1.
         generatorOptimizer.zeroGrad()
         // Additive noise leaves the gradient with respect to G's output unchanged.
-        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n)
+        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch)
         generatorOptimizer.update()
         updateGeneratorAverage()
 
-        return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated)
+        return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated,
+                         matching: g.matching)
     }
 
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
@@ -99,24 +103,52 @@ extension GANModel {
 
     /// G's loss on images it already generated (its forward pass cached), adding its gradients
     /// into G's parameters (D's gradients are accumulated too and cleared by D's next step).
+    ///
+    /// With `generatorMatching` w > 0, D's head also scores the first N images with their wrong
+    /// captions (one head pass over both, as for D's real pairs), and G's loss adds
+    /// w · softplus(D(x, wrong) − D(x, own)).
     /// - Parameters:
     ///   - generated: G's last output, `[N, S, S, 3]`, or `[2N, ...]` with interpolation.
     ///   - text: the caption vectors G was given, same leading extent.
     ///   - batch: N; the first N samples score `loss`, the rest `interpolated`.
-    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int)
-        -> (loss: Float, interpolated: Float) {
-        let logits = discriminator.headForward(features: discriminator.trunkForward(generated), text: text)
+    ///   - mismatch: for each of the first N images, the index of its wrong caption (nil: i + 1).
+    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil)
+        -> (loss: Float, interpolated: Float, matching: Float) {
+        let m = generated.shape[0]
+        let weight = configuration.generatorMatching
+        let features = discriminator.trunkForward(generated)
+        let logits = weight > 0
+            ? discriminator.headForward(features: features.batchConcatenated(features.batchSlice(0..<n)),
+                                        text: text.batchConcatenated(text.batchSlice(0..<n)
+                                            .batchGathered(mismatch ?? _rolledIndices(count: n, by: 1))))
+            : discriminator.headForward(features: features, text: text)
         let ones = Tensor(zeros: [n], value: 1)
         let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
         var gradLogits = gLoss.gradient
-        var interpolated: Float = 0
-        if generated.shape[0] > n {
-            let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<generated.shape[0]), targets: ones)
+        var interpolated: Float = 0, matching: Float = 0
+        var gradWrong: Tensor?
+        if weight > 0 {
+            // softplus(wrong − own) is the BCE of (own − wrong) with target 1.
+            let gap = logits.batchSlice(0..<n).adding(logits.batchSlice(m..<m + n).scaled(by: -1))
+            let match = BCEWithLogits.lossAndGradient(logits: gap, targets: ones)
+            matching = match.loss
+            gradLogits = gradLogits.adding(match.gradient.scaled(by: weight))
+            gradWrong = match.gradient.scaled(by: -weight)
+        }
+        if m > n {
+            let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<m), targets: ones)
             interpolated = iLoss.loss
             gradLogits = gradLogits.batchConcatenated(iLoss.gradient)
         }
+        if let gradWrong { gradLogits = gradLogits.batchConcatenated(gradWrong) }
         let headGrad = discriminator.headBackward(gradLogits)
-        generator.backward(discriminator.trunkBackward(headGrad.features))
-        return (gLoss.loss, interpolated)
+        var gradFeatures = headGrad.features
+        if weight > 0 {
+            // The wrong-caption rows score the same first N images: fold their gradient back.
+            let own = gradFeatures.batchSlice(0..<n).adding(gradFeatures.batchSlice(m..<m + n))
+            gradFeatures = m > n ? own.batchConcatenated(gradFeatures.batchSlice(n..<m)) : own
+        }
+        generator.backward(discriminator.trunkBackward(gradFeatures))
+        return (gLoss.loss, interpolated, matching)
     }
 }

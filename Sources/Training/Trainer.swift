@@ -65,18 +65,23 @@ public final class Trainer {
         }
     }
 
-    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s"
+    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,g_match,images_per_s"
+    /// The header before the `g_match` column; such a file's rows gain a 0 there on resume.
+    static let csvHeaderWithoutMatching = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s"
 
     /// Keeps the header and the rows of steps 1...steps (a killed run may have logged more).
     static func truncateCSV(_ path: String, keepingSteps steps: Int) throws {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let kept = text.split(separator: "\n").filter { line in
+        let columns = csvHeader.split(separator: ",").count
+        let rows = text.split(separator: "\n").compactMap { line -> String? in
             // A line cut short by a kill has fewer fields; it belongs to a step past the checkpoint.
-            guard let step = Int(line.prefix { $0 != "," }) else { return line == csvHeader }
-            return step <= steps && line.split(separator: ",", omittingEmptySubsequences: false).count == 9
+            guard let step = Int(line.prefix { $0 != "," }), step <= steps else { return nil }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            // Written before the matching term existed: it was 0.
+            if fields.count == columns - 1 && text.hasPrefix(csvHeaderWithoutMatching + "\n") { fields.insert("0.0", at: columns - 2) }
+            return fields.count == columns ? fields.joined(separator: ",") : nil
         }
-        let rows = kept.first == Substring(csvHeader) ? kept : [Substring(csvHeader)] + kept
-        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try Data(([csvHeader] + rows).map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
     }
 
     /// Epoch `epoch`'s record order: a Fisher-Yates shuffle seeded by (shuffleSeed, epoch).
@@ -117,7 +122,7 @@ public final class Trainer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let rate = Double(b) / Swift.max(seconds, 1e-9)
             let row = [position.step, epoch].map(String.init) + [l.real, l.wrong, l.fake, l.discriminator, l.generator,
-                                                                          l.interpolated].map { "\($0)" } + [String(format: "%.1f", rate)]
+                                                                          l.interpolated, l.matching].map { "\($0)" } + [String(format: "%.1f", rate)]
             try csv.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
             report(l, epoch: epoch, rate: rate)
             if position.step % configuration.checkpointEvery == 0 || position.step == totalSteps {
@@ -161,9 +166,9 @@ public final class Trainer {
     }
 
     private func report(_ l: GANLosses, epoch: Int, rate: Double) {
-        let text = String(format: "step %d/%d epoch %d | %.1f img/s | D %.3f (real %.3f wrong %.3f fake %.3f) G %.3f int %.3f",
+        let text = String(format: "step %d/%d epoch %d | %.1f img/s | D %.3f (real %.3f wrong %.3f fake %.3f) G %.3f int %.3f match %.3f",
                           position.step, totalSteps, epoch, rate, l.discriminator, l.real, l.wrong, l.fake,
-                          l.generator, l.interpolated)
+                          l.generator, l.interpolated, l.matching)
         switch progress {
         case .live: FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
         case .lines where position.step % configuration.logEvery == 0 || position.step == totalSteps:

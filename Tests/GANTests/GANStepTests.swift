@@ -84,4 +84,27 @@ import Testing
         #expect(noisy.real != clean.real && noisy.fake != clean.fake)
         #expect(firstStep(0.5) == noisy)
     }
+
+    /// G's matching term changes only G's side of the step: D's losses (D updates first) are the
+    /// same with and without it, the term starts near log 2 (D cannot tell the captions apart
+    /// yet) and G's weights take another step.
+    @Test func generatorMatchingOnlyChangesGsStep() {
+        func firstStep(_ weight: Float) -> (GANLosses, [Tensor]) {
+            var c = smallConfiguration(.glove, interpolation: true)
+            c.generatorMatching = weight
+            c.mismatch = .nearest
+            let model = GANModel(c, seed: 8)
+            let batch = testBatch(size: 6, imageSize: 16)
+            var rng = SeededGenerator(seed: 5)
+            return (model.trainStep(images: batch.images, captions: batch.captions, random: &rng), model.generator.parameters.map(\.value))
+        }
+        let (off, offWeights) = firstStep(0), (on, onWeights) = firstStep(1)
+        #expect(off.matching == 0)
+        #expect(abs(on.matching - 0.6931) < 0.05, "initial matching term \(on.matching) should be near log 2")
+        #expect([on.real, on.wrong, on.fake] == [off.real, off.wrong, off.fake])
+        #expect(onWeights != offWeights)
+        var bad = smallConfiguration(.glove)
+        bad.generatorMatching = -1
+        #expect(bad.problem?.contains("generatorMatching") == true)
+    }
 }

@@ -46,15 +46,22 @@ import Testing
 
 @Suite(.tensorExclusive) struct GeneratorGradientTests {
     /// G's gradient through D (and D's batch norms) against central finite differences of G's loss.
-    @Test func generatorGradientThroughDiscriminatorMatchesFiniteDifferences() {
-        let model = GANModel(smallConfiguration(.glove, interpolation: true), seed: 23)
+    /// With `generatorMatching` the loss adds w · softplus(D(x, wrong) − D(x, own)) on the first N.
+    @Test(arguments: [Float(0), 2])
+    func generatorGradientThroughDiscriminatorMatchesFiniteDifferences(matching: Float) {
+        var c = smallConfiguration(.glove, interpolation: true)
+        c.generatorMatching = matching
+        let model = GANModel(c, seed: 23)
         let batch = testBatch(size: 6, imageSize: 16)
         var rng = SeededGenerator(seed: 4)
         let noise = Tensor.normal([12, 100], std: 1, using: &rng)
         let text = batch.captions.glove.batchConcatenated(Tensor.normal([6, 50], std: 0.3, using: &rng))
+        let mismatch = [3, 0, 5, 1, 2, 4]
         func loss() -> Double {
-            let g = model.accumulateGeneratorGradients(generated: model.generator.forward(noise: noise, text: text), text: text, batch: 6)
-            return Double(g.loss) + Double(g.interpolated)
+            let g = model.accumulateGeneratorGradients(generated: model.generator.forward(noise: noise, text: text), text: text,
+                                                       batch: 6, mismatch: mismatch)
+            #expect((g.matching != 0) == (matching != 0))
+            return Double(g.loss) + Double(g.interpolated) + Double(matching) * Double(g.matching)
         }
         model.generatorOptimizer.zeroGrad()
         _ = loss()

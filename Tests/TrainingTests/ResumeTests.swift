@@ -72,4 +72,27 @@ import Training
         other.model.width = 8
         #expect(throws: CheckpointError.self) { _ = try Trainer(configuration: other, data: try other.makeData()) }
     }
+
+    /// A run logged before the `g_match` column resumes with its rows kept, each given a 0 there.
+    @Test func resumeUpgradesALossLogWithoutTheMatchingColumn() throws {
+        let dir = try TemporaryDirectory("oldcsv")
+        var c = smallTrainingConfiguration(output: dir.path, steps: 4)
+        c.checkpointEvery = 2
+        try Trainer(configuration: c, data: try c.makeData()).run()
+        let path = c.output + "/losses.csv"
+        let old = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            var f = line.split(separator: ",", omittingEmptySubsequences: false)
+            f.remove(at: 8)
+            return f.joined(separator: ",")
+        }
+        #expect(old[0] == "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s")
+        try Data((old.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        c.steps = 6
+        try Trainer(configuration: c, data: try c.makeData()).run()
+        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.first?.count == 10 && rows.first?[8] == "g_match")
+        #expect(rows.count == 7 && rows.allSatisfy { $0.count == 10 })
+        #expect(rows.dropFirst().map { $0[0] } == ["1", "2", "3", "4", "5", "6"])
+        #expect(rows.dropFirst().allSatisfy { $0[8] == "0.0" })
+    }
 }

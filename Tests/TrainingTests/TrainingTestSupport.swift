@@ -17,9 +17,10 @@ func smallTrainingConfiguration(output: String, encoder: TextEncoderKind = .gru,
 }
 
 /// The loss columns (steps, epoch and the five losses, as written) of a run's CSV.
+/// The rows of a losses CSV without their header and last field (images/s, which varies run to run).
 func lossRows(_ path: String) throws -> [String] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
-        .map { $0.split(separator: ",").prefix(8).joined(separator: ",") }
+        .map { $0.split(separator: ",").dropLast().joined(separator: ",") }
 }
 
 func writeJSON(_ configuration: TrainingConfiguration, to path: String) throws {
