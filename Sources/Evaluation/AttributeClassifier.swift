@@ -91,6 +91,30 @@ public final class AttributeClassifier {
     }
 }
 
+extension AttributeClassifier {
+    /// Every weight and batch-norm running statistic, by name (what `predict` needs).
+    public var tensors: [(name: String, value: Tensor)] {
+        (trunk.parameters + heads.flatMap(\.parameters)).map { ($0.name, $0.value) }
+            + batchNorms.flatMap { bn -> [(name: String, value: Tensor)] in
+                let stem = String(bn.gamma.name.dropLast(".weight".count))
+                return [("\(stem).running_mean", bn.runningMean), ("\(stem).running_var", bn.runningVar)]
+            }
+    }
+
+    /// Sets every tensor of `tensors` from `stored`.
+    /// - Returns: the name of the first tensor missing from `stored` or of another shape; nil when all were set.
+    public func restore(_ stored: [String: Tensor]) -> String? {
+        let targets = tensors
+        for (name, value) in targets where stored[name]?.shape != value.shape { return name }
+        for p in trunk.parameters + heads.flatMap(\.parameters) { if let t = stored[p.name] { p.value = t } }
+        for bn in batchNorms {
+            let stem = String(bn.gamma.name.dropLast(".weight".count))
+            if let m = stored["\(stem).running_mean"], let v = stored["\(stem).running_var"] { (bn.runningMean, bn.runningVar) = (m, v) }
+        }
+        return nil
+    }
+}
+
 /// `[N, H, W, C]` → `[N, H*W*C]` and back.
 final class _Flatten: Layer {
     private var shape: [Int] = []

@@ -75,6 +75,11 @@ public struct Evaluator {
     public var averagedGenerator = true
     /// Reports classifier training progress.
     public var log: (String) -> Void = { _ in }
+    /// A file to keep the trained classifier in: read when it holds one trained with these
+    /// settings on the same data (`trainingDataKey`), else written after training. nil: always train.
+    public var classifierFile: String?
+    /// The identity of the training data (e.g. its JSON configuration), part of the classifier file's key.
+    public var trainingDataKey = ""
 
     public init() {}
 
@@ -85,39 +90,21 @@ public struct Evaluator {
     public func evaluate(model: GANModel, step: Int, train: any AttributeLabeledData, test: any AttributeLabeledData,
                          heldOut: [[Int]]) throws -> EvaluationReport {
         let classes = train.attributes.map(\.classes.count)
-        let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed,
-                                             width: classifierWidth)
-        var rng = SeededGenerator(seed: seed)
         // The classifier learns from, and is judged on, images whose labels the picture shows
         // unambiguously (one-object demo scenes), like the one-object captions G is given below.
         let trainRecords = (0..<train.count).filter(train.hasUnambiguousLabels)
         guard !trainRecords.isEmpty else { throw EvaluationError(reason: "no training record has unambiguous labels") }
         let testRecords = Array((0..<test.count).filter(test.hasUnambiguousLabels).prefix(realTestImages))
         guard !testRecords.isEmpty else { throw EvaluationError(reason: "no held-out record has unambiguous labels") }
-        // Training images are mirrored at random and moved by up to 1/16 of the side.
-        let maxShift = train.imageSize / 16
         // Labels once per record: a demo record's labels are rendered from its scene on every call.
         let trainLabels = Dictionary(uniqueKeysWithValues: trainRecords.map { ($0, train.labels(of: $0)) })
         let testLabels = Dictionary(uniqueKeysWithValues: testRecords.map { ($0, test.labels(of: $0)) })
-        for s in 0..<classifierSteps {
-            let records = (0..<batch).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
-            let b = try train.batch(records: records, captions: [Int](repeating: 0, count: batch))
-            let mirror = (0..<batch).map { _ in rng.next() & 1 == 1 }
-            let reach = UInt64(2 * maxShift + 1)
-            let shift = (0..<batch).map { _ in (Int(rng.next() % reach) - maxShift, Int(rng.next() % reach) - maxShift) }
-            let images = Self.augmented(b.images, mirror: mirror, shift: shift)
-            classifier.anneal(progress: Double(s) / Double(classifierSteps))
-            let losses = classifier.trainStep(images: images, labels: (0..<classes.count).map { k in records.map { trainLabels[$0]?[k] ?? 0 } })
-            if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
-                let probe = Array(testRecords.prefix(256))
-                let hits = try classify(classifier, data: test, records: probe, labels: testLabels).correct
-                log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) }), "
-                    + "accuracy on \(probe.count) held-out images \(hits.map { String(format: "%.1f%%", 100 * Double($0) / Double(probe.count)) })")
-            }
-        }
+        let classifier = try trainedClassifier(train: train, records: trainRecords, labels: trainLabels, test: test,
+                                               probe: Array(testRecords.prefix(256)), probeLabels: testLabels)
         // Held-out real images.
         let (realImages, realFeatures, realCorrect) = try classify(classifier, data: test, records: testRecords, labels: testLabels)
         // A second real set, from the training data, for the Fréchet baseline.
+        var rng = SeededGenerator(seed: seed &+ 1)
         let baselineRecords = (0..<testRecords.count).map { _ in trainRecords[Int(rng.next() % UInt64(trainRecords.count))] }
         let baselineFeatures = try classify(classifier, data: train, records: baselineRecords, labels: trainLabels).features
 
@@ -170,6 +157,43 @@ public struct Evaluator {
             frechet: FrechetDistance.between(generatedFeatures, realFeatures, dimension: d),
             frechetRealBaseline: FrechetDistance.between(baselineFeatures, realFeatures, dimension: d),
             generatedImages: generated, realTestImages: testRecords.count, step: step)
+    }
+
+    /// The attribute classifier trained on `records` of `train` (their `labels`), logging its
+    /// accuracy on `probe` every 250 steps; read from `classifierFile` instead when that holds one
+    /// trained with the same settings and data, and written there after training.
+    private func trainedClassifier(train: any AttributeLabeledData, records: [Int], labels: [Int: [Int]],
+                                   test: any AttributeLabeledData, probe: [Int], probeLabels: [Int: [Int]]) throws -> AttributeClassifier {
+        let classes = train.attributes.map(\.classes.count)
+        let classifier = AttributeClassifier(imageSize: train.imageSize, classCounts: classes, seed: seed, width: classifierWidth)
+        let key = ClassifierFile.Key(steps: classifierSteps, width: classifierWidth, batch: batch, seed: seed, imageSize: train.imageSize,
+                                     classCounts: classes, trainRecords: records.count, data: trainingDataKey)
+        let file = classifierFile.map(ClassifierFile.init(path:))
+        if let file {
+            let (loaded, reason) = file.read(key: key, into: classifier)
+            log(loaded ? reason : "training the classifier: \(reason)")
+            if loaded { return classifier }
+        }
+        var rng = SeededGenerator(seed: seed)
+        // Training images are mirrored at random and moved by up to 1/16 of the side.
+        let maxShift = train.imageSize / 16
+        for s in 0..<classifierSteps {
+            let chosen = (0..<batch).map { _ in records[Int(rng.next() % UInt64(records.count))] }
+            let b = try train.batch(records: chosen, captions: [Int](repeating: 0, count: batch))
+            let mirror = (0..<batch).map { _ in rng.next() & 1 == 1 }
+            let reach = UInt64(2 * maxShift + 1)
+            let shift = (0..<batch).map { _ in (Int(rng.next() % reach) - maxShift, Int(rng.next() % reach) - maxShift) }
+            let images = Self.augmented(b.images, mirror: mirror, shift: shift)
+            classifier.anneal(progress: Double(s) / Double(classifierSteps))
+            let losses = classifier.trainStep(images: images, labels: (0..<classes.count).map { k in chosen.map { labels[$0]?[k] ?? 0 } })
+            if (s + 1) % 250 == 0 || s + 1 == classifierSteps {
+                let hits = try classify(classifier, data: test, records: probe, labels: probeLabels).correct
+                log("classifier step \(s + 1)/\(classifierSteps): loss \(losses.map { String(format: "%.3f", $0) }), "
+                    + "accuracy on \(probe.count) held-out images \(hits.map { String(format: "%.1f%%", 100 * Double($0) / Double(probe.count)) })")
+            }
+        }
+        try file?.write(classifier, key: key)
+        return classifier
     }
 
     /// Images, features and per-attribute correct counts of `records` (whose `labels` are given), in batches.

@@ -20,6 +20,8 @@ struct Evaluate: AsyncParsableCommand {
     @Option(help: "Held-out real images.") var realImages = 1024
     @Flag(help: "Score G itself, not the moving average of its weights the checkpoint keeps (model.generatorAverage).")
     var rawGenerator = false
+    @Option(help: ArgumentHelp("Keep the trained classifier in this file and reuse it while the classifier settings and the training data's configuration stay the same.",
+                               valueName: "file")) var classifier: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
@@ -35,6 +37,10 @@ struct Evaluate: AsyncParsableCommand {
             evaluator.samplesPerCaption = samples
             evaluator.realTestImages = realImages
             evaluator.log = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+            evaluator.classifierFile = classifier
+            let dataEncoder = JSONEncoder()
+            dataEncoder.outputFormatting = .sortedKeys
+            evaluator.trainingDataKey = String(decoding: try dataEncoder.encode(configuration.data), as: UTF8.self)
             let report = try evaluator.evaluate(model: model, step: position.step, train: train, test: test,
                                                 heldOut: configuration.heldOutCombinations)
             if json {

@@ -74,6 +74,51 @@ import Training
     }
 }
 
+@Suite(.tensorExclusive) struct ClassifierFileTests {
+    /// A classifier file makes a second evaluation skip training and score exactly the same; other
+    /// settings or a damaged file make it train again and overwrite the file.
+    @Test func secondEvaluationReadsTheClassifierAndScoresTheSame() throws {
+        let dir = try TemporaryDirectory("classifier")
+        var c = TrainingConfiguration()
+        c.model = GANConfiguration(imageSize: 16, width: 4)
+        c.data = DataConfiguration(count: 1024, seed: 8, heldOut: [[1, 1, 1]])
+        let model = GANModel(c.model, seed: 1)
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        func evaluate(steps: Int = 40) throws -> (json: Data, log: [String]) {
+            var evaluator = Evaluator()
+            evaluator.classifierSteps = steps
+            evaluator.classifierWidth = 4
+            evaluator.samplesPerCaption = 2
+            evaluator.realTestImages = 64
+            evaluator.classifierFile = dir.file("cls.t2it")
+            evaluator.trainingDataKey = "synthetic 1024"
+            let lines = Lines()
+            evaluator.log = { lines.all.append($0) }
+            let report = try evaluator.evaluate(model: model, step: 0, train: try c.makeData(), test: try c.makeTestData(),
+                                                heldOut: c.data.heldOut)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return (try encoder.encode(report), lines.all)
+        }
+        let first = try evaluate()
+        #expect(first.log.first?.contains("does not exist yet") == true, "\(first.log)")
+        #expect(first.log.contains { $0.hasPrefix("classifier step 40/40") })
+        let second = try evaluate()
+        #expect(second.log == ["read the classifier from \(dir.file("cls.t2it"))"])
+        #expect(second.json == first.json)
+
+        let other = try evaluate(steps: 30)
+        #expect(other.log.first?.contains("other settings or data") == true, "\(other.log)")
+        #expect(other.log.contains { $0.hasPrefix("classifier step 30/30") })
+
+        try Data("not a classifier".utf8).write(to: URL(fileURLWithPath: dir.file("cls.t2it")))
+        let damaged = try evaluate()
+        #expect(damaged.log.first?.contains("not a T2IT parameter file") == true, "\(damaged.log)")
+        #expect(damaged.json == first.json)
+        #expect(try evaluate().log.count == 1)
+    }
+}
+
 @Suite(.tensorExclusive) struct ClassifierAugmentationTests {
     /// Mirroring maps pixel (y, x) to (y, W-1-x) in the flagged image only, channels kept together;
     /// a shift moves the picture and repeats the edge into the uncovered border.

@@ -78,9 +78,15 @@ import Training
         #expect(FileManager.default.contents(atPath: fixture.directory.file("grid-raw.png"))
                 != FileManager.default.contents(atPath: fixture.directory.file("grid.png")))
 
-        let evaluated = try runT2I(["evaluate", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"),
-                                    "--classifier-steps", "5", "--classifier-width", "4", "--samples", "2", "--json"])
+        let evaluateArguments = ["evaluate", "--checkpoint", fixture.directory.file("run/checkpoint.t2it"), "--classifier-steps", "5",
+                                 "--classifier-width", "4", "--samples", "2", "--json", "--classifier", fixture.directory.file("cls.t2it")]
+        let evaluated = try runT2I(evaluateArguments)
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stderr.contains("classifier step 5/5"))
+        // The second evaluation reads the classifier the first one kept, and scores the same.
+        let again = try runT2I(evaluateArguments)
+        #expect(again.stderr.contains("read the classifier from") && !again.stderr.contains("classifier step"), "\(again.stderr)")
+        #expect(again.stdout == evaluated.stdout)
         let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         let attributes = report?["attributes"] as? [[String: Any]] ?? []
         #expect(attributes.compactMap { $0["name"] as? String } == ["object", "colour", "background"])
