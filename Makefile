@@ -49,7 +49,7 @@ train: prepare
 	.build/release/t2i train --config $(TRAIN_CONFIG)
 
 evaluate:
-	.build/release/t2i evaluate --checkpoint work/train-demo/checkpoint.t2it
+	.build/release/t2i evaluate --checkpoint work/train-demo/checkpoint.t2it --classifier work/evaluate-classifier.t2it
 
 test: venv build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | scripts/check-build-log.sh
