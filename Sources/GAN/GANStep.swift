@@ -104,9 +104,10 @@ extension GANModel {
     /// G's loss on images it already generated (its forward pass cached), adding its gradients
     /// into G's parameters (D's gradients are accumulated too and cleared by D's next step).
     ///
-    /// With `generatorMatching` w > 0, D's head also scores the first N images with their wrong
-    /// captions (one head pass over both, as for D's real pairs), and G's loss adds
-    /// w · softplus(D(x, wrong) − D(x, own)).
+    /// With `generatorMatching` w > 0, G's loss adds w · softplus(D(x, wrong) − D(x, own)) on the
+    /// first N images. That gap comes from a second head pass over (x, own) ++ (x, wrong), so the
+    /// head's batch norms see both captions, as in D's pass over real pairs; the adversarial terms
+    /// keep their own pass over (x, own) alone, so they are exactly those without the term.
     /// - Parameters:
     ///   - generated: G's last output, `[N, S, S, 3]`, or `[2N, ...]` with interpolation.
     ///   - text: the caption vectors G was given, same leading extent.
@@ -115,38 +116,33 @@ extension GANModel {
     public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil)
         -> (loss: Float, interpolated: Float, matching: Float) {
         let m = generated.shape[0]
-        let weight = configuration.generatorMatching
         let features = discriminator.trunkForward(generated)
-        let logits = weight > 0
-            ? discriminator.headForward(features: features.batchConcatenated(features.batchSlice(0..<n)),
-                                        text: text.batchConcatenated(text.batchSlice(0..<n)
-                                            .batchGathered(mismatch ?? _rolledIndices(count: n, by: 1))))
-            : discriminator.headForward(features: features, text: text)
+        let logits = discriminator.headForward(features: features, text: text)
         let ones = Tensor(zeros: [n], value: 1)
         let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
         var gradLogits = gLoss.gradient
-        var interpolated: Float = 0, matching: Float = 0
-        var gradWrong: Tensor?
-        if weight > 0 {
-            // softplus(wrong − own) is the BCE of (own − wrong) with target 1.
-            let gap = logits.batchSlice(0..<n).adding(logits.batchSlice(m..<m + n).scaled(by: -1))
-            let match = BCEWithLogits.lossAndGradient(logits: gap, targets: ones)
-            matching = match.loss
-            gradLogits = gradLogits.adding(match.gradient.scaled(by: weight))
-            gradWrong = match.gradient.scaled(by: -weight)
-        }
+        var interpolated: Float = 0
         if m > n {
             let iLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(n..<m), targets: ones)
             interpolated = iLoss.loss
             gradLogits = gradLogits.batchConcatenated(iLoss.gradient)
         }
-        if let gradWrong { gradLogits = gradLogits.batchConcatenated(gradWrong) }
-        let headGrad = discriminator.headBackward(gradLogits)
-        var gradFeatures = headGrad.features
+        var gradFeatures = discriminator.headBackward(gradLogits).features
+        var matching: Float = 0
+        let weight = configuration.generatorMatching
         if weight > 0 {
-            // The wrong-caption rows score the same first N images: fold their gradient back.
-            let own = gradFeatures.batchSlice(0..<n).adding(gradFeatures.batchSlice(m..<m + n))
-            gradFeatures = m > n ? own.batchConcatenated(gradFeatures.batchSlice(n..<m)) : own
+            let own = features.batchSlice(0..<n)
+            let pairLogits = discriminator.headForward(
+                features: own.batchConcatenated(own),
+                text: text.batchSlice(0..<n).batchConcatenated(text.batchSlice(0..<n).batchGathered(mismatch ?? _rolledIndices(count: n, by: 1))))
+            // softplus(wrong − own) is the BCE of (own − wrong) with target 1.
+            let gap = pairLogits.batchSlice(0..<n).adding(pairLogits.batchSlice(n..<2 * n).scaled(by: -1))
+            let match = BCEWithLogits.lossAndGradient(logits: gap, targets: ones)
+            matching = match.loss
+            let pairGrad = discriminator.headBackward(match.gradient.scaled(by: weight).batchConcatenated(match.gradient.scaled(by: -weight)))
+            // Both halves score the first N images: fold them into those rows.
+            let folded = gradFeatures.batchSlice(0..<n).adding(pairGrad.features.batchSlice(0..<n)).adding(pairGrad.features.batchSlice(n..<2 * n))
+            gradFeatures = m > n ? folded.batchConcatenated(gradFeatures.batchSlice(n..<m)) : folded
         }
         generator.backward(discriminator.trunkBackward(gradFeatures))
         return (gLoss.loss, interpolated, matching)

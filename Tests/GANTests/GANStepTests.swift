@@ -85,8 +85,8 @@ import Testing
         #expect(firstStep(0.5) == noisy)
     }
 
-    /// G's matching term changes only G's side of the step: D's losses (D updates first) are the
-    /// same with and without it, the term starts near log 2 (D cannot tell the captions apart
+    /// G's matching term changes only G's side of the step: D's losses (D updates first) and G's
+    /// adversarial losses are the same with and without it, the term starts near log 2 (D cannot tell the captions apart
     /// yet) and G's weights take another step.
     @Test func generatorMatchingOnlyChangesGsStep() {
         func firstStep(_ weight: Float) -> (GANLosses, [Tensor]) {
@@ -102,6 +102,8 @@ import Testing
         #expect(off.matching == 0)
         #expect(abs(on.matching - 0.6931) < 0.05, "initial matching term \(on.matching) should be near log 2")
         #expect([on.real, on.wrong, on.fake] == [off.real, off.wrong, off.fake])
+        // G's adversarial terms are scored in their own head pass, as without the term.
+        #expect(on.generator == off.generator && on.interpolated == off.interpolated)
         #expect(onWeights != offWeights)
         var bad = smallConfiguration(.glove)
         bad.generatorMatching = -1
