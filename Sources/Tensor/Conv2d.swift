@@ -16,6 +16,8 @@ public final class Conv2d: Layer {
     /// Per-worker patch, gradient-patch and weight-gradient buffers of the blocked path (and the
     /// padded images of the direct kernel).
     var scratch: [Float] = []
+    /// The weight as a transposed convolution's, packed for the phase kernel of the input gradient.
+    var packedTransposeWeight: [Float] = []
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -65,7 +67,11 @@ public final class Conv2d: Layer {
         let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
-        if let blocks = _SampleBlocks(g) { return backwardBlocked(gradOutput, input, g, blocks) }
+        let phases = Self.inputGradientUsesPhaseKernel(g)
+        if let blocks = _SampleBlocks(g) {
+            let dx = backwardBlocked(gradOutput, input, g, blocks, inputGradient: !phases)
+            return phases ? inputGradientByPhases(gradOutput, g) : dx
+        }
         if g.isIdentity {
             _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
             var dx = [Float](repeating: 0, count: m * k)
@@ -74,6 +80,7 @@ public final class Conv2d: Layer {
         }
         if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
         _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        if phases { return inputGradientByPhases(gradOutput, g) }
         if gradColumns.count != m * k { gradColumns = [Float](repeating: 0, count: m * k) }
         _matmul(gradOutput.data, weight.value.data, into: &gradColumns, m: m, n: k, k: out, transB: true)
         var dx = [Float](repeating: 0, count: g.imageCount)
@@ -109,12 +116,16 @@ public final class Conv2d: Layer {
 
     /// Backward by blocks of samples: each worker recomputes its block's patches, adds their weight
     /// gradient into its own partial sum, and scatters the block's input gradient (whole samples, so
-    /// no other block touches those pixels). Partials are added in worker order.
-    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
+    /// no other block touches those pixels). Partials are added in worker order. Without
+    /// `inputGradient` only the weight gradient is made (the input gradient comes from the phase
+    /// kernel) and the returned tensor is empty.
+    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks,
+                                 inputGradient: Bool) -> Tensor {
         let (k, out) = (g.patchSize, weight.value.shape[3])
         let patch = blocks.maxRows * k, perWorker = 2 * patch + k * out
+        // One float of output when there is no input gradient to write (the buffers need a target).
         let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
-                                   scratchCount: blocks.workers * perWorker, outputCount: g.imageCount) { p in
+                                   scratchCount: blocks.workers * perWorker, outputCount: inputGradient ? g.imageCount : 1) { p in
             blocks.forEach { b, worker in
                 let rows = blocks.rows(b), samples = blocks.samples(b)
                 let cols = p.scratch + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
@@ -122,6 +133,7 @@ public final class Conv2d: Layer {
                 g.im2col(rows: rows, p.inputs[0], cols)
                 _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dy, ldb: out,
                        beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                guard inputGradient else { return }
                 _sgemm(transB: true, m: rows.count, n: k, k: out, a: dy, lda: out, b: p.inputs[2], ldb: out,
                        c: dcols, ldc: k)
                 g.col2im(imageRows: samples.lowerBound * g.height..<samples.upperBound * g.height, dcols,
@@ -132,7 +144,7 @@ public final class Conv2d: Layer {
             _addPartials(sp.baseAddress! + 2 * patch, stride: perWorker, workers: blocks.workers, count: k * out,
                          into: &weight.grad.data)
         }
-        return Tensor(shape: input.shape, data: dx)
+        return inputGradient ? Tensor(shape: input.shape, data: dx) : Tensor(shape: [0], data: [])
     }
 }
 

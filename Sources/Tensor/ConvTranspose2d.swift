@@ -69,7 +69,11 @@ public final class ConvTranspose2d: Layer {
         let (m, k, cin) = (g.columnRows, g.patchSize, weight.value.shape[0])
         precondition(gradOutput.count == g.imageCount, "ConvTranspose2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: g.imageCount / g.channels, columns: g.channels, into: &bias.grad.data) }
-        if let blocks = _SampleBlocks(g) { return backwardBlocked(gradOutput, input, g, blocks) }
+        let direct = Self.inputGradientUsesDirectKernel(g, cin: cin)
+        if let blocks = _SampleBlocks(g) {
+            let dx = backwardBlocked(gradOutput, input, g, blocks, inputGradient: !direct)
+            return direct ? inputGradientDirect(gradOutput, g, inputShape: input.shape) : dx
+        }
         if !g.isIdentity {
             // The forward columns are no longer needed: reuse their storage for im2col(dY).
             if columns.count != m * k { columns = [Float](repeating: 0, count: m * k) }
@@ -79,6 +83,7 @@ public final class ConvTranspose2d: Layer {
         }
         let dcol = g.isIdentity ? gradOutput.data : columns
         _matmul(input.data, dcol, into: &weight.grad.data, m: cin, n: k, k: m, transA: true, accumulate: true)
+        if direct { return inputGradientDirect(gradOutput, g, inputShape: input.shape) }
         var dx = [Float](repeating: 0, count: m * cin)
         _matmul(dcol, weight.value.data, into: &dx, m: m, n: cin, k: k, transB: true)
         return Tensor(shape: input.shape, data: dx)
@@ -103,17 +108,21 @@ public final class ConvTranspose2d: Layer {
 
     /// Backward by blocks of samples: each worker im2cols its samples' output gradient, adds the
     /// block's weight gradient into its own partial sum and writes the block's input gradient.
-    /// Partials are added in worker order.
-    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks) -> Tensor {
+    /// Partials are added in worker order. Without `inputGradient` only the weight gradient is
+    /// made (the input gradient comes from the direct kernel) and the returned tensor is empty.
+    private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks,
+                                 inputGradient: Bool) -> Tensor {
         let (k, cin) = (g.patchSize, weight.value.shape[0])
         let patch = blocks.maxRows * k, perWorker = patch + cin * k
+        // One float of output when there is no input gradient to write (the buffers need a target).
         let dx = _withBlockBuffers(reading: [input.data, gradOutput.data, weight.value.data], scratch: &scratch,
-                                   scratchCount: blocks.workers * perWorker, outputCount: g.columnRows * cin) { p in
+                                   scratchCount: blocks.workers * perWorker, outputCount: inputGradient ? g.columnRows * cin : 1) { p in
             blocks.forEach { b, worker in
                 let rows = blocks.rows(b), dcols = p.scratch + worker * perWorker, dw = dcols + patch
                 g.im2col(rows: rows, p.inputs[1], dcols)
                 _sgemm(transA: true, m: cin, n: k, k: rows.count, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
                        b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
+                guard inputGradient else { return }
                 _sgemm(transB: true, m: rows.count, n: cin, k: k, a: dcols, lda: k, b: p.inputs[2], ldb: k,
                        c: p.output + rows.lowerBound * cin, ldc: cin)
             }
@@ -122,6 +131,6 @@ public final class ConvTranspose2d: Layer {
             _addPartials(sp.baseAddress! + patch, stride: perWorker, workers: blocks.workers, count: cin * k,
                          into: &weight.grad.data)
         }
-        return Tensor(shape: input.shape, data: dx)
+        return inputGradient ? Tensor(shape: input.shape, data: dx) : Tensor(shape: [0], data: [])
     }
 }

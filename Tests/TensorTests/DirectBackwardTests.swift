@@ -1,0 +1,99 @@
+import Tensor
+import Testing
+
+/// The input gradients of 4x4, stride-2, padding-1 convolutions (on the phase kernel) and of
+/// transposed convolutions (on the direct kernel) where the CPU has AVX-512 and the gradient has at
+/// least 8x8 pixels, elsewhere on GEMM + col2im; either way each case must match a Double loop over the definition, on 1 and 2 threads,
+/// including several samples per block and batches that the layers split into sample blocks.
+extension DeterminismTests {
+    struct BackwardCase: Sendable, CustomTestStringConvertible {
+        let batch: Int, height: Int, width: Int, cin: Int, cout: Int
+        var testDescription: String { "\(cin)->\(cout) \(height)x\(width) batch \(batch)" }
+    }
+
+    @Test(arguments: [
+        BackwardCase(batch: 3, height: 16, width: 16, cin: 16, cout: 24),
+        BackwardCase(batch: 2, height: 8, width: 40, cin: 32, cout: 8),
+        BackwardCase(batch: 2, height: 18, width: 16, cin: 48, cout: 16),
+        BackwardCase(batch: 2, height: 16, width: 16, cin: 64, cout: 32),
+        BackwardCase(batch: 9, height: 16, width: 16, cin: 32, cout: 64),  // blocked weight gradient
+        BackwardCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: GEMM + col2im
+    ], [1, 2])
+    func convolutionInputGradientMatchesDefinition(_ c: BackwardCase, threads: Int) {
+        TensorThreads.set(threads)
+        defer { TensorThreads.set(1) }
+        var gen = SeededGenerator(seed: 41)
+        let layer = Conv2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
+        _ = layer.forward(randomTensor([c.batch, c.height, c.width, c.cin], seed: 42))
+        let (oh, ow) = (c.height / 2, c.width / 2)
+        let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 43)
+        let dx = layer.backward(dy)
+        var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)
+        let w = layer.weight.value.data
+        for n in 0..<c.batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for ky in 0..<4 {
+                        let iy = 2 * oy - 1 + ky
+                        guard iy >= 0, iy < c.height else { continue }
+                        for kx in 0..<4 {
+                            let ix = 2 * ox - 1 + kx
+                            guard ix >= 0, ix < c.width else { continue }
+                            for ci in 0..<c.cin {
+                                var s = 0.0
+                                for o in 0..<c.cout {
+                                    s += Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o]) * Double(w[((ky * 4 + kx) * c.cin + ci) * c.cout + o])
+                                }
+                                expected[((n * c.height + iy) * c.width + ix) * c.cin + ci] += s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
+    }
+
+    @Test(arguments: [
+        BackwardCase(batch: 3, height: 8, width: 8, cin: 16, cout: 8),
+        BackwardCase(batch: 2, height: 9, width: 8, cin: 32, cout: 3),
+        BackwardCase(batch: 2, height: 8, width: 10, cin: 48, cout: 16),
+        BackwardCase(batch: 2, height: 8, width: 8, cin: 128, cout: 32),
+        BackwardCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32),  // blocked weight gradient
+        BackwardCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM
+    ], [1, 2])
+    func transposedConvolutionInputGradientMatchesDefinition(_ c: BackwardCase, threads: Int) {
+        TensorThreads.set(threads)
+        defer { TensorThreads.set(1) }
+        var gen = SeededGenerator(seed: 51)
+        let layer = ConvTranspose2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
+        _ = layer.forward(randomTensor([c.batch, c.height, c.width, c.cin], seed: 52))
+        let (oh, ow) = (2 * c.height, 2 * c.width)
+        let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 53)
+        let dx = layer.backward(dy)
+        var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)
+        let w = layer.weight.value.data
+        for n in 0..<c.batch {
+            for iy in 0..<c.height {
+                for ix in 0..<c.width {
+                    for ci in 0..<c.cin {
+                        var s = 0.0
+                        for ky in 0..<4 {
+                            let oy = 2 * iy - 1 + ky
+                            guard oy >= 0, oy < oh else { continue }
+                            for kx in 0..<4 {
+                                let ox = 2 * ix - 1 + kx
+                                guard ox >= 0, ox < ow else { continue }
+                                for o in 0..<c.cout {
+                                    s += Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o]) * Double(w[((ci * 4 + ky) * 4 + kx) * c.cout + o])
+                                }
+                            }
+                        }
+                        expected[((n * c.height + iy) * c.width + ix) * c.cin + ci] = s
+                    }
+                }
+            }
+        }
+        expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
+    }
+}
