@@ -189,7 +189,148 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
                 }
         }
 }
+
+/// acc[i][o] over a run of pixels: dw[i * dw_row + o] += sum over (n, p, q) of
+/// s[n s_sample + p s_row + q s_col + i] * v[n v_sample + p v_row + q v_col + o], for P consecutive
+/// channels i of `s` (broadcast) and V vectors of 16 channels o of `v`. The accumulators stay in
+/// registers over every pixel of the block and are added to `dw` once.
+#define DEFINE_OUTER(P, V)                                                                             \
+    __attribute__((target("avx512f"))) static void outer_##P##_##V(                                    \
+        const float *s, long s_sample, long s_row, long s_col, const float *v, long v_sample,          \
+        long v_row, long v_col, int samples, int rows, int cols, float *dw, long dw_row) {              \
+        v16 acc[P][V];                                                                                  \
+        UNROLL for (int i = 0; i < P; i++)                                                              \
+            UNROLL for (int o = 0; o < V; o++) acc[i][o] = (v16){0};                                    \
+        for (int n = 0; n < samples; n++)                                                               \
+            for (int p = 0; p < rows; p++) {                                                            \
+                const float *sp = s + n * s_sample + p * s_row, *vp = v + n * v_sample + p * v_row;     \
+                for (int q = 0; q < cols; q++, sp += s_col, vp += v_col) {                              \
+                    v16 w[V];                                                                           \
+                    UNROLL for (int o = 0; o < V; o++) memcpy(&w[o], vp + o * LANES, 64);               \
+                    UNROLL for (int i = 0; i < P; i++) {                                                \
+                        v16 b = (v16)_mm512_set1_ps(sp[i]);                                             \
+                        UNROLL for (int o = 0; o < V; o++) acc[i][o] += b * w[o];                       \
+                    }                                                                                   \
+                }                                                                                       \
+            }                                                                                           \
+        UNROLL for (int i = 0; i < P; i++)                                                              \
+            UNROLL for (int o = 0; o < V; o++) {                                                        \
+                v16 d;                                                                                  \
+                memcpy(&d, dw + i * dw_row + o * LANES, 64);                                            \
+                d += acc[i][o];                                                                         \
+                memcpy(dw + i * dw_row + o * LANES, &d, 64);                                            \
+            }                                                                                           \
+    }
+
+// Accumulators + one row of V vectors + a broadcast fit the 32 registers.
+DEFINE_OUTER(8, 1)
+DEFINE_OUTER(8, 2)
+DEFINE_OUTER(8, 3)
+DEFINE_OUTER(4, 1)
+DEFINE_OUTER(4, 2)
+DEFINE_OUTER(4, 3)
+DEFINE_OUTER(4, 4)
+
+typedef void (*outer_fn)(const float *, long, long, long, const float *, long, long, long, int, int, int, float *, long);
+
+/// Vectors of 16 per tile for `v_count` channels (0: unsupported).
+static int outer_vectors(int v_count) {
+    if (v_count <= 0 || v_count % LANES != 0) return 0;
+    if (v_count % 64 == 0) return 4;
+    if (v_count % 48 == 0) return 3;
+    return v_count % 32 == 0 ? 2 : 1;
+}
+
+int t2i_outer_supported(int s_count, int v_count) {
+    return has_avx512() && s_count > 0 && s_count % 4 == 0 && outer_vectors(v_count) > 0;
+}
+
+/// The outer-product sum over a block of pixels for every (channel of s, channel of v) pair, tile by
+/// tile; each tile's sum runs over the pixels in (n, p, q) order, so the result depends only on the block.
+static void outer_accumulate(const float *s, long s_sample, long s_row, long s_col, int s_count,
+                             const float *v, long v_sample, long v_row, long v_col, int v_count,
+                             int samples, int rows, int cols, float *dw, long dw_row) {
+    int vectors = outer_vectors(v_count), per = vectors == 4 || s_count % 8 != 0 ? 4 : 8;
+    static const outer_fn by_four[4] = {outer_4_1, outer_4_2, outer_4_3, outer_4_4};
+    static const outer_fn by_eight[3] = {outer_8_1, outer_8_2, outer_8_3};
+    outer_fn tile = per == 4 ? by_four[vectors - 1] : by_eight[vectors - 1];
+    int width = vectors * LANES;
+    for (int o = 0; o < v_count; o += width)
+        for (int i = 0; i < s_count; i += per)
+            tile(s + i, s_sample, s_row, s_col, v + o, v_sample, v_row, v_col, samples, rows, cols,
+                 dw + (size_t)i * dw_row + o, dw_row);
+}
+
+/// Zero-pads `samples` images `[height, width, channels]` by `padding` on every side into `padded`.
+static void pad_images(const float *image, int samples, int height, int width, int channels, int padding, float *padded) {
+    size_t row = (size_t)width * channels, padded_row = (size_t)(width + 2 * padding) * channels;
+    size_t image_floats = padded_count(height, width, channels, padding);
+    memset(padded, 0, (size_t)samples * image_floats * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(padded + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
+                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+}
+
+size_t t2i_conv_weight_grad_scratch_count(int samples, int height, int width, int channels, int padding) {
+    return (size_t)samples * padded_count(height, width, channels, padding);
+}
+
+void t2i_conv_weight_grad_block(const float *image, int samples, int height, int width, int channels,
+                                const float *grad_output, int kernel_h, int kernel_w, int out, int stride,
+                                int padding, float *dw, float *scratch) {
+    int padded_w = width + 2 * padding;
+    int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
+    long padded_row = (long)padded_w * channels, image_floats = (long)padded_count(height, width, channels, padding);
+    pad_images(image, samples, height, width, channels, padding, scratch);
+    for (int ky = 0; ky < kernel_h; ky++)
+        for (int kx = 0; kx < kernel_w; kx++)
+            outer_accumulate(scratch + ky * padded_row + (long)kx * channels, image_floats, (long)stride * padded_row,
+                             (long)stride * channels, channels, grad_output, (long)out_h * out_w * out,
+                             (long)out_w * out, out, out, samples, out_h, out_w,
+                             dw + ((size_t)ky * kernel_w + kx) * channels * out, out);
+}
+
+size_t t2i_conv_transpose_s2_weight_grad_scratch_count(int samples, int height, int width, int out) {
+    return (size_t)samples * padded_count(2 * height, 2 * width, out, 1);
+}
+
+void t2i_conv_transpose_s2_weight_grad_block(const float *input, int samples, int height, int width, int in,
+                                             const float *grad_output, int out, float *dw, float *scratch) {
+    // dW[c, ky, kx, o] = sum over (i, j) of X[i, j, c] dY[2i - 1 + ky, 2j - 1 + kx, o]; with dY padded by
+    // one pixel, dY[2i - 1 + ky] is padded row 2i + ky.
+    int padded_w = 2 * width + 2;
+    long padded_row = (long)padded_w * out, padded_floats = (long)padded_count(2 * height, 2 * width, out, 1);
+    pad_images(grad_output, samples, 2 * height, 2 * width, out, 1, scratch);
+    for (int ky = 0; ky < 4; ky++)
+        for (int kx = 0; kx < 4; kx++)
+            outer_accumulate(input, (long)height * width * in, (long)width * in, in, in,
+                             scratch + ky * padded_row + (long)kx * out, padded_floats, 2 * padded_row, 2L * out, out,
+                             samples, height, width, dw + ((size_t)ky * 4 + kx) * out, 16L * out);
+}
 #else
+int t2i_outer_supported(int s_count, int v_count) { (void)s_count; (void)v_count; return 0; }
+size_t t2i_conv_weight_grad_scratch_count(int samples, int height, int width, int channels, int padding) {
+    (void)samples; (void)height; (void)width; (void)channels; (void)padding;
+    return 0;
+}
+void t2i_conv_weight_grad_block(const float *image, int samples, int height, int width, int channels,
+                                const float *grad_output, int kernel_h, int kernel_w, int out, int stride,
+                                int padding, float *dw, float *scratch) {
+    (void)image; (void)samples; (void)height; (void)width; (void)channels; (void)grad_output; (void)kernel_h;
+    (void)kernel_w; (void)out; (void)stride; (void)padding; (void)dw; (void)scratch;
+    __builtin_trap();  // callers check t2i_outer_supported first
+}
+size_t t2i_conv_transpose_s2_weight_grad_scratch_count(int samples, int height, int width, int out) {
+    (void)samples; (void)height; (void)width; (void)out;
+    return 0;
+}
+void t2i_conv_transpose_s2_weight_grad_block(const float *input, int samples, int height, int width, int in,
+                                             const float *grad_output, int out, float *dw, float *scratch) {
+    (void)input; (void)samples; (void)height; (void)width; (void)in; (void)grad_output; (void)out; (void)dw;
+    (void)scratch;
+    __builtin_trap();
+}
 int t2i_conv_transpose_s2_supported(int out_channels) { (void)out_channels; return 0; }
 int t2i_conv_transpose_s2_pack_units(int out) { (void)out; return 0; }
 void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, float *packed) {

@@ -68,8 +68,11 @@ public final class Conv2d: Layer {
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
         let phases = Self.inputGradientUsesPhaseKernel(g)
+        let directWeight = Self.weightGradientUsesDirectKernel(g, out: out)
+        if directWeight { weightGradientDirect(gradOutput, input, g) }
+        if directWeight && phases { return inputGradientByPhases(gradOutput, g) }
         if let blocks = _SampleBlocks(g) {
-            let dx = backwardBlocked(gradOutput, input, g, blocks, inputGradient: !phases)
+            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: !directWeight, inputGradient: !phases)
             return phases ? inputGradientByPhases(gradOutput, g) : dx
         }
         if g.isIdentity {
@@ -78,8 +81,10 @@ public final class Conv2d: Layer {
             _matmul(gradOutput.data, weight.value.data, into: &dx, m: m, n: k, k: out, transB: true)
             return Tensor(shape: input.shape, data: dx)
         }
-        if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
-        _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        if !directWeight {
+            if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
+            _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        }
         if phases { return inputGradientByPhases(gradOutput, g) }
         if gradColumns.count != m * k { gradColumns = [Float](repeating: 0, count: m * k) }
         _matmul(gradOutput.data, weight.value.data, into: &gradColumns, m: m, n: k, k: out, transB: true)
@@ -118,9 +123,10 @@ public final class Conv2d: Layer {
     /// gradient into its own partial sum, and scatters the block's input gradient (whole samples, so
     /// no other block touches those pixels). Partials are added in worker order. Without
     /// `inputGradient` only the weight gradient is made (the input gradient comes from the phase
-    /// kernel) and the returned tensor is empty.
+    /// kernel) and the returned tensor is empty; without `weightGradient` (made by the direct
+    /// kernel) only the input gradient.
     private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks,
-                                 inputGradient: Bool) -> Tensor {
+                                 weightGradient: Bool, inputGradient: Bool) -> Tensor {
         let (k, out) = (g.patchSize, weight.value.shape[3])
         let patch = blocks.maxRows * k, perWorker = 2 * patch + k * out
         // One float of output when there is no input gradient to write (the buffers need a target).
@@ -130,9 +136,11 @@ public final class Conv2d: Layer {
                 let rows = blocks.rows(b), samples = blocks.samples(b)
                 let cols = p.scratch + worker * perWorker, dcols = cols + patch, dw = cols + 2 * patch
                 let dy = p.inputs[1] + rows.lowerBound * out
-                g.im2col(rows: rows, p.inputs[0], cols)
-                _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dy, ldb: out,
-                       beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                if weightGradient {
+                    g.im2col(rows: rows, p.inputs[0], cols)
+                    _sgemm(transA: true, m: k, n: out, k: rows.count, a: cols, lda: k, b: dy, ldb: out,
+                           beta: b == worker ? 0 : 1, c: dw, ldc: out)
+                }
                 guard inputGradient else { return }
                 _sgemm(transB: true, m: rows.count, n: k, k: out, a: dy, lda: out, b: p.inputs[2], ldb: out,
                        c: dcols, ldc: k)
@@ -140,9 +148,11 @@ public final class Conv2d: Layer {
                          firstSample: samples.lowerBound, p.output)
             }
         }
-        scratch.withUnsafeBufferPointer { sp in
-            _addPartials(sp.baseAddress! + 2 * patch, stride: perWorker, workers: blocks.workers, count: k * out,
-                         into: &weight.grad.data)
+        if weightGradient {
+            scratch.withUnsafeBufferPointer { sp in
+                _addPartials(sp.baseAddress! + 2 * patch, stride: perWorker, workers: blocks.workers, count: k * out,
+                             into: &weight.grad.data)
+            }
         }
         return inputGradient ? Tensor(shape: input.shape, data: dx) : Tensor(shape: [0], data: [])
     }

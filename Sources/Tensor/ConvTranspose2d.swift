@@ -70,8 +70,11 @@ public final class ConvTranspose2d: Layer {
         precondition(gradOutput.count == g.imageCount, "ConvTranspose2d gradient shape \(gradOutput.shape) does not match output")
         if let bias { _addColumnSums(gradOutput.data, rows: g.imageCount / g.channels, columns: g.channels, into: &bias.grad.data) }
         let direct = Self.inputGradientUsesDirectKernel(g, cin: cin)
+        let directWeight = Self.weightGradientUsesDirectKernel(g, cin: cin)
+        if directWeight { weightGradientDirect(gradOutput, input, g) }
+        if directWeight && direct { return inputGradientDirect(gradOutput, g, inputShape: input.shape) }
         if let blocks = _SampleBlocks(g) {
-            let dx = backwardBlocked(gradOutput, input, g, blocks, inputGradient: !direct)
+            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: !directWeight, inputGradient: !direct)
             return direct ? inputGradientDirect(gradOutput, g, inputShape: input.shape) : dx
         }
         if !g.isIdentity {
@@ -82,7 +85,9 @@ public final class ConvTranspose2d: Layer {
             }
         }
         let dcol = g.isIdentity ? gradOutput.data : columns
-        _matmul(input.data, dcol, into: &weight.grad.data, m: cin, n: k, k: m, transA: true, accumulate: true)
+        if !directWeight {
+            _matmul(input.data, dcol, into: &weight.grad.data, m: cin, n: k, k: m, transA: true, accumulate: true)
+        }
         if direct { return inputGradientDirect(gradOutput, g, inputShape: input.shape) }
         var dx = [Float](repeating: 0, count: m * cin)
         _matmul(dcol, weight.value.data, into: &dx, m: m, n: cin, k: k, transB: true)
@@ -109,9 +114,10 @@ public final class ConvTranspose2d: Layer {
     /// Backward by blocks of samples: each worker im2cols its samples' output gradient, adds the
     /// block's weight gradient into its own partial sum and writes the block's input gradient.
     /// Partials are added in worker order. Without `inputGradient` only the weight gradient is
-    /// made (the input gradient comes from the direct kernel) and the returned tensor is empty.
+    /// made (the input gradient comes from the direct kernel) and the returned tensor is empty;
+    /// without `weightGradient` (made by the direct kernel) only the input gradient.
     private func backwardBlocked(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry, _ blocks: _SampleBlocks,
-                                 inputGradient: Bool) -> Tensor {
+                                 weightGradient: Bool, inputGradient: Bool) -> Tensor {
         let (k, cin) = (g.patchSize, weight.value.shape[0])
         let patch = blocks.maxRows * k, perWorker = patch + cin * k
         // One float of output when there is no input gradient to write (the buffers need a target).
@@ -120,16 +126,20 @@ public final class ConvTranspose2d: Layer {
             blocks.forEach { b, worker in
                 let rows = blocks.rows(b), dcols = p.scratch + worker * perWorker, dw = dcols + patch
                 g.im2col(rows: rows, p.inputs[1], dcols)
-                _sgemm(transA: true, m: cin, n: k, k: rows.count, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
-                       b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
+                if weightGradient {
+                    _sgemm(transA: true, m: cin, n: k, k: rows.count, a: p.inputs[0] + rows.lowerBound * cin, lda: cin,
+                           b: dcols, ldb: k, beta: b == worker ? 0 : 1, c: dw, ldc: k)
+                }
                 guard inputGradient else { return }
                 _sgemm(transB: true, m: rows.count, n: cin, k: k, a: dcols, lda: k, b: p.inputs[2], ldb: k,
                        c: p.output + rows.lowerBound * cin, ldc: cin)
             }
         }
-        scratch.withUnsafeBufferPointer { sp in
-            _addPartials(sp.baseAddress! + patch, stride: perWorker, workers: blocks.workers, count: cin * k,
-                         into: &weight.grad.data)
+        if weightGradient {
+            scratch.withUnsafeBufferPointer { sp in
+                _addPartials(sp.baseAddress! + patch, stride: perWorker, workers: blocks.workers, count: cin * k,
+                             into: &weight.grad.data)
+            }
         }
         return inputGradient ? Tensor(shape: input.shape, data: dx) : Tensor(shape: [0], data: [])
     }

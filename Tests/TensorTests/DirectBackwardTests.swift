@@ -3,7 +3,9 @@ import Testing
 
 /// The input gradients of 4x4, stride-2, padding-1 convolutions (on the phase kernel) and of
 /// transposed convolutions (on the direct kernel) where the CPU has AVX-512 and the gradient has at
-/// least 8x8 pixels, elsewhere on GEMM + col2im; either way each case must match a Double loop over the definition, on 1 and 2 threads,
+/// least 8x8 pixels, elsewhere on GEMM + col2im; and their weight gradients (on the outer-product
+/// kernel where the input channels are a multiple of 4 and the outputs of 16, elsewhere on im2col +
+/// GEMM). Either way each case must match a Double loop over the definition, on 1 and 2 threads,
 /// including several samples per block and batches that the layers split into sample blocks.
 extension DeterminismTests {
     struct BackwardCase: Sendable, CustomTestStringConvertible {
@@ -18,8 +20,10 @@ extension DeterminismTests {
         BackwardCase(batch: 2, height: 16, width: 16, cin: 64, cout: 32),
         BackwardCase(batch: 9, height: 16, width: 16, cin: 32, cout: 64),  // blocked weight gradient
         BackwardCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: GEMM + col2im
+        BackwardCase(batch: 3, height: 16, width: 16, cin: 12, cout: 48),  // dW tiles of 4 inputs x 48 outputs
+        BackwardCase(batch: 3, height: 16, width: 16, cin: 3, cout: 32),   // RGB input: dW on im2col + GEMM
     ], [1, 2])
-    func convolutionInputGradientMatchesDefinition(_ c: BackwardCase, threads: Int) {
+    func convolutionGradientsMatchDefinition(_ c: BackwardCase, threads: Int) {
         TensorThreads.set(threads)
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 41)
@@ -52,6 +56,30 @@ extension DeterminismTests {
             }
         }
         expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
+        // dW[ky, kx, ci, o] = Σ X[n, 2oy - 1 + ky, 2ox - 1 + kx, ci] · dY[n, oy, ox, o]
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 42)
+        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
+        for n in 0..<c.batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for ky in 0..<4 {
+                        let iy = 2 * oy - 1 + ky
+                        guard iy >= 0, iy < c.height else { continue }
+                        for kx in 0..<4 {
+                            let ix = 2 * ox - 1 + kx
+                            guard ix >= 0, ix < c.width else { continue }
+                            for ci in 0..<c.cin {
+                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
+                                for o in 0..<c.cout {
+                                    expectedW[((ky * 4 + kx) * c.cin + ci) * c.cout + o] += xv * Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
     }
 
     @Test(arguments: [
@@ -61,8 +89,10 @@ extension DeterminismTests {
         BackwardCase(batch: 2, height: 8, width: 8, cin: 128, cout: 32),
         BackwardCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32),  // blocked weight gradient
         BackwardCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM
+        BackwardCase(batch: 3, height: 8, width: 8, cin: 20, cout: 64),  // dW tiles of 4 inputs x 64 outputs
+        BackwardCase(batch: 4, height: 8, width: 9, cin: 8, cout: 48),   // dW tiles of 8 inputs x 48 outputs
     ], [1, 2])
-    func transposedConvolutionInputGradientMatchesDefinition(_ c: BackwardCase, threads: Int) {
+    func transposedConvolutionGradientsMatchDefinition(_ c: BackwardCase, threads: Int) {
         TensorThreads.set(threads)
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 51)
@@ -95,5 +125,29 @@ extension DeterminismTests {
             }
         }
         expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
+        // dW[ci, ky, kx, o] = Σ X[n, iy, ix, ci] · dY[n, 2iy - 1 + ky, 2ix - 1 + kx, o]
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 52)
+        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
+        for n in 0..<c.batch {
+            for iy in 0..<c.height {
+                for ix in 0..<c.width {
+                    for ky in 0..<4 {
+                        let oy = 2 * iy - 1 + ky
+                        guard oy >= 0, oy < oh else { continue }
+                        for kx in 0..<4 {
+                            let ox = 2 * ix - 1 + kx
+                            guard ox >= 0, ox < ow else { continue }
+                            for ci in 0..<c.cin {
+                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
+                                for o in 0..<c.cout {
+                                    expectedW[((ci * 4 + ky) * 4 + kx) * c.cout + o] += xv * Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
     }
 }

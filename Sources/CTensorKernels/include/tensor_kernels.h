@@ -58,4 +58,31 @@ size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, i
 void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
                                  const float *packed, int out, float *output, float *scratch);
 
+/// 1 when the weight-gradient kernels below can run with `s_count` channels on the side that is
+/// broadcast (a convolution's inputs; a transposed convolution's inputs) and `v_count` on the side
+/// read as vectors (the output gradient's channels): AVX-512F, s_count a multiple of 4 and v_count of 16.
+int t2i_outer_supported(int s_count, int v_count);
+
+/// Floats of scratch `t2i_conv_weight_grad_block` needs (the zero-padded images).
+size_t t2i_conv_weight_grad_scratch_count(int samples, int height, int width, int channels, int padding);
+
+/// Adds the weight gradient of a 2-D convolution over `samples` NHWC images to `dw`
+/// `[kernelH, kernelW, channels, out]`: dW[ky, kx, c, o] += sum over the block's output pixels of
+/// X[stride oy + ky - padding, stride ox + kx - padding, c] dY[oy, ox, o], with no patch matrix.
+/// Each weight's sum runs over the pixels in (sample, row, column) order, so the result depends
+/// only on the block. Precondition: `t2i_outer_supported(channels, out)`.
+void t2i_conv_weight_grad_block(const float *image, int samples, int height, int width, int channels,
+                                const float *grad_output, int kernel_h, int kernel_w, int out, int stride,
+                                int padding, float *dw, float *scratch);
+
+/// Floats of scratch `t2i_conv_transpose_s2_weight_grad_block` needs (the padded output gradients).
+size_t t2i_conv_transpose_s2_weight_grad_scratch_count(int samples, int height, int width, int out);
+
+/// Adds the weight gradient of a 4x4, stride-2, padding-1 transposed convolution of `samples` NHWC
+/// inputs `[height, width, in]` to `dw` `[in, 4, 4, out]`: dW[c, ky, kx, o] += sum over input pixels
+/// of X[i, j, c] dY[2i - 1 + ky, 2j - 1 + kx, o], in (sample, row, column) order.
+/// Precondition: `t2i_outer_supported(in, out)`.
+void t2i_conv_transpose_s2_weight_grad_block(const float *input, int samples, int height, int width, int in,
+                                             const float *grad_output, int out, float *dw, float *scratch);
+
 #endif
