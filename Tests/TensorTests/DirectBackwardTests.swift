@@ -28,11 +28,15 @@ extension DeterminismTests {
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 41)
         let layer = Conv2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
-        _ = layer.forward(randomTensor([c.batch, c.height, c.width, c.cin], seed: 42))
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 42)
+        _ = layer.forward(x)
         let (oh, ow) = (c.height / 2, c.width / 2)
         let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 43)
         let dx = layer.backward(dy)
+        // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ky, kx, ci, o] and
+        // dW[ky, kx, ci, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over iy = 2oy - 1 + ky, ix = 2ox - 1 + kx.
         var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)
+        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
         let w = layer.weight.value.data
         for n in 0..<c.batch {
             for oy in 0..<oh {
@@ -45,8 +49,11 @@ extension DeterminismTests {
                             guard ix >= 0, ix < c.width else { continue }
                             for ci in 0..<c.cin {
                                 var s = 0.0
+                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
                                 for o in 0..<c.cout {
-                                    s += Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o]) * Double(w[((ky * 4 + kx) * c.cin + ci) * c.cout + o])
+                                    let g = Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
+                                    s += g * Double(w[((ky * 4 + kx) * c.cin + ci) * c.cout + o])
+                                    expectedW[((ky * 4 + kx) * c.cin + ci) * c.cout + o] += xv * g
                                 }
                                 expected[((n * c.height + iy) * c.width + ix) * c.cin + ci] += s
                             }
@@ -56,29 +63,6 @@ extension DeterminismTests {
             }
         }
         expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
-        // dW[ky, kx, ci, o] = Σ X[n, 2oy - 1 + ky, 2ox - 1 + kx, ci] · dY[n, oy, ox, o]
-        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 42)
-        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
-        for n in 0..<c.batch {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    for ky in 0..<4 {
-                        let iy = 2 * oy - 1 + ky
-                        guard iy >= 0, iy < c.height else { continue }
-                        for kx in 0..<4 {
-                            let ix = 2 * ox - 1 + kx
-                            guard ix >= 0, ix < c.width else { continue }
-                            for ci in 0..<c.cin {
-                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
-                                for o in 0..<c.cout {
-                                    expectedW[((ky * 4 + kx) * c.cin + ci) * c.cout + o] += xv * Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
         expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
     }
 
@@ -97,17 +81,22 @@ extension DeterminismTests {
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 51)
         let layer = ConvTranspose2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
-        _ = layer.forward(randomTensor([c.batch, c.height, c.width, c.cin], seed: 52))
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 52)
+        _ = layer.forward(x)
         let (oh, ow) = (2 * c.height, 2 * c.width)
         let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 53)
         let dx = layer.backward(dy)
+        // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ci, ky, kx, o] and
+        // dW[ci, ky, kx, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over oy = 2iy - 1 + ky, ox = 2ix - 1 + kx.
         var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)
+        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
         let w = layer.weight.value.data
         for n in 0..<c.batch {
             for iy in 0..<c.height {
                 for ix in 0..<c.width {
                     for ci in 0..<c.cin {
                         var s = 0.0
+                        let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
                         for ky in 0..<4 {
                             let oy = 2 * iy - 1 + ky
                             guard oy >= 0, oy < oh else { continue }
@@ -115,7 +104,9 @@ extension DeterminismTests {
                                 let ox = 2 * ix - 1 + kx
                                 guard ox >= 0, ox < ow else { continue }
                                 for o in 0..<c.cout {
-                                    s += Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o]) * Double(w[((ci * 4 + ky) * 4 + kx) * c.cout + o])
+                                    let g = Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
+                                    s += g * Double(w[((ci * 4 + ky) * 4 + kx) * c.cout + o])
+                                    expectedW[((ci * 4 + ky) * 4 + kx) * c.cout + o] += xv * g
                                 }
                             }
                         }
@@ -125,29 +116,6 @@ extension DeterminismTests {
             }
         }
         expectClose(dx, Tensor(shape: [c.batch, c.height, c.width, c.cin], data: expected.map { Float($0) }), "dX", relative: 1e-5)
-        // dW[ci, ky, kx, o] = Σ X[n, iy, ix, ci] · dY[n, 2iy - 1 + ky, 2ix - 1 + kx, o]
-        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 52)
-        var expectedW = [Double](repeating: 0, count: 16 * c.cin * c.cout)
-        for n in 0..<c.batch {
-            for iy in 0..<c.height {
-                for ix in 0..<c.width {
-                    for ky in 0..<4 {
-                        let oy = 2 * iy - 1 + ky
-                        guard oy >= 0, oy < oh else { continue }
-                        for kx in 0..<4 {
-                            let ox = 2 * ix - 1 + kx
-                            guard ox >= 0, ox < ow else { continue }
-                            for ci in 0..<c.cin {
-                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
-                                for o in 0..<c.cout {
-                                    expectedW[((ci * 4 + ky) * 4 + kx) * c.cout + o] += xv * Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
         expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
     }
 }
