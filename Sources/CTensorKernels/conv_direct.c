@@ -27,6 +27,19 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 
 #define UNROLL _Pragma("clang loop unroll(full)")
 
+/// Zero-pads `samples` images `[height, width, channels]` by `padding` on every side into `padded`,
+/// and zeroes `slack` floats after them (for kernels whose short last tile reads past the end).
+static void pad_images(const float *image, int samples, int height, int width, int channels, int padding,
+                       size_t slack_floats, float *padded) {
+    size_t row = (size_t)width * channels, padded_row = (size_t)(width + 2 * padding) * channels;
+    size_t image_floats = padded_count(height, width, channels, padding);
+    memset(padded, 0, ((size_t)samples * image_floats + slack_floats) * sizeof(float));
+    for (int n = 0; n < samples; n++)
+        for (int y = 0; y < height; y++)
+            memcpy(padded + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
+                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+}
+
 /// P pixels (`step` floats apart in the padded image, `out_step` apart in the output) x V vectors of 16
 /// outputs: acc[p][v] += the pixel's patch (`kernel_h` rows `row_stride` apart, each a contiguous run
 /// of `run` floats) times weight[k][v] (rows of V * 16 floats), in patch order. Pixels past `count`
@@ -106,13 +119,9 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
                            int stride, int padding, float *output, float *scratch) {
     int padded_w = width + 2 * padding;
     int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
-    size_t row = (size_t)width * channels, padded_row = (size_t)padded_w * channels;
+    size_t padded_row = (size_t)padded_w * channels;
     size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
-    memset(scratch, 0, t2i_conv_direct_scratch_count(samples, height, width, channels, stride, padding) * sizeof(float));
-    for (int n = 0; n < samples; n++)
-        for (int y = 0; y < height; y++)
-            memcpy(scratch + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
-                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+    pad_images(image, samples, height, width, channels, padding, slack(stride, channels), scratch);
     int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out);
     tile_fn tile = tiles[chunk_width / LANES - 1];
     int per = tile_pixels[chunk_width / LANES - 1];
@@ -153,20 +162,14 @@ void t2i_conv_transpose_s2_pack(const float *weight, int in, int out, int unit, 
             }
 }
 
-static size_t padded_sample(int height, int width, int in) { return (size_t)(height + 2) * (width + 2) * in; }
-
 size_t t2i_conv_transpose_s2_scratch_count(int samples, int height, int width, int in) {
-    return (size_t)samples * padded_sample(height, width, in) + (size_t)MAX_TILE * in;
+    return (size_t)samples * padded_count(height, width, in, 1) + (size_t)MAX_TILE * in;
 }
 
 void t2i_conv_transpose_s2_block(const float *input, int samples, int height, int width, int in,
                                  const float *packed, int out, float *output, float *scratch) {
-    size_t sample = padded_sample(height, width, in), row = (size_t)width * in, padded_row = (size_t)(width + 2) * in;
-    memset(scratch, 0, t2i_conv_transpose_s2_scratch_count(samples, height, width, in) * sizeof(float));
-    for (int n = 0; n < samples; n++)
-        for (int y = 0; y < height; y++)
-            memcpy(scratch + n * sample + (size_t)(y + 1) * padded_row + in, input + ((size_t)n * height + y) * row,
-                   row * sizeof(float));
+    size_t sample = padded_count(height, width, in, 1), padded_row = (size_t)(width + 2) * in;
+    pad_images(input, samples, height, width, in, 1, (size_t)MAX_TILE * in, scratch);
     int chunk_width = out < CHUNK ? out : CHUNK, out_w = 2 * width;
     tile_fn tile = tiles[chunk_width / LANES - 1];
     int per = tile_pixels[chunk_width / LANES - 1];
@@ -261,17 +264,6 @@ static void outer_accumulate(const float *s, long s_sample, long s_row, long s_c
                  dw + (size_t)i * dw_row + o, dw_row);
 }
 
-/// Zero-pads `samples` images `[height, width, channels]` by `padding` on every side into `padded`.
-static void pad_images(const float *image, int samples, int height, int width, int channels, int padding, float *padded) {
-    size_t row = (size_t)width * channels, padded_row = (size_t)(width + 2 * padding) * channels;
-    size_t image_floats = padded_count(height, width, channels, padding);
-    memset(padded, 0, (size_t)samples * image_floats * sizeof(float));
-    for (int n = 0; n < samples; n++)
-        for (int y = 0; y < height; y++)
-            memcpy(padded + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
-                   image + ((size_t)n * height + y) * row, row * sizeof(float));
-}
-
 size_t t2i_conv_weight_grad_scratch_count(int samples, int height, int width, int channels, int padding) {
     return (size_t)samples * padded_count(height, width, channels, padding);
 }
@@ -282,7 +274,7 @@ void t2i_conv_weight_grad_block(const float *image, int samples, int height, int
     int padded_w = width + 2 * padding;
     int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
     long padded_row = (long)padded_w * channels, image_floats = (long)padded_count(height, width, channels, padding);
-    pad_images(image, samples, height, width, channels, padding, scratch);
+    pad_images(image, samples, height, width, channels, padding, 0, scratch);
     for (int ky = 0; ky < kernel_h; ky++)
         for (int kx = 0; kx < kernel_w; kx++)
             outer_accumulate(scratch + ky * padded_row + (long)kx * channels, image_floats, (long)stride * padded_row,
@@ -301,7 +293,7 @@ void t2i_conv_transpose_s2_weight_grad_block(const float *input, int samples, in
     // one pixel, dY[2i - 1 + ky] is padded row 2i + ky.
     int padded_w = 2 * width + 2;
     long padded_row = (long)padded_w * out, padded_floats = (long)padded_count(2 * height, 2 * width, out, 1);
-    pad_images(grad_output, samples, 2 * height, 2 * width, out, 1, scratch);
+    pad_images(grad_output, samples, 2 * height, 2 * width, out, 1, 0, scratch);
     for (int ky = 0; ky < 4; ky++)
         for (int kx = 0; kx < 4; kx++)
             outer_accumulate(input, (long)height * width * in, (long)width * in, in, in,

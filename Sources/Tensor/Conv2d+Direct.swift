@@ -69,7 +69,7 @@ extension Conv2d {
     /// Measured against GEMM + col2im (fwd+bwd, 2 threads, batch 64): 1.05-1.12x on D's 32->16 and
     /// 16->8 layers, 0.97-0.98x on 8->4 (a 4x4 gradient), which therefore stays on the GEMM.
     static func inputGradientUsesPhaseKernel(_ geometry: ConvGeometry) -> Bool {
-        geometry.rowsPerSample >= 64
+        geometry.suitsBackwardKernels
             && geometry.height == 2 * geometry.outHeight && geometry.width == 2 * geometry.outWidth
             && ConvTranspose2d.usesPhaseKernel(geometry, out: geometry.channels)
     }

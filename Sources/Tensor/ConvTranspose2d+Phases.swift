@@ -66,7 +66,7 @@ extension ConvTranspose2d {
     /// Measured against GEMM (fwd+bwd, 2 threads, batch 64): 1.03-1.07x on G's 8->16, 16->32 and
     /// 32->64 layers, 0.97x on 4->8 (a 4x4 input gradient), which therefore stays on the GEMM.
     static func inputGradientUsesDirectKernel(_ geometry: ConvGeometry, cin: Int) -> Bool {
-        geometry.rowsPerSample >= 64 && Conv2d.usesDirectKernel(geometry, out: cin)
+        geometry.suitsBackwardKernels && Conv2d.usesDirectKernel(geometry, out: cin)
     }
 
     /// The input gradient on the direct kernel (precondition: `inputGradientUsesDirectKernel`).

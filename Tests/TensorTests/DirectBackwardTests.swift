@@ -8,31 +8,31 @@ import Testing
 /// GEMM). Either way each case must match a Double loop over the definition, on 1 and 2 threads,
 /// including several samples per block and batches that the layers split into sample blocks.
 extension DeterminismTests {
-    struct BackwardCase: Sendable, CustomTestStringConvertible {
-        let batch: Int, height: Int, width: Int, cin: Int, cout: Int
-        var testDescription: String { "\(cin)->\(cout) \(height)x\(width) batch \(batch)" }
+    /// `layer` forward on a random input of `shape` (seed `seed`), then backward on a random
+    /// output gradient (seed `seed + 1`).
+    private func backwardPass(_ layer: any Layer, input shape: [Int], seed: UInt64) -> (x: Tensor, dy: Tensor, dx: Tensor) {
+        let x = randomTensor(shape, seed: seed)
+        let dy = randomTensor(layer.forward(x).shape, seed: seed + 1)
+        return (x, dy, layer.backward(dy))
     }
 
     @Test(arguments: [
-        BackwardCase(batch: 3, height: 16, width: 16, cin: 16, cout: 24),
-        BackwardCase(batch: 2, height: 8, width: 40, cin: 32, cout: 8),
-        BackwardCase(batch: 2, height: 18, width: 16, cin: 48, cout: 16),
-        BackwardCase(batch: 2, height: 16, width: 16, cin: 64, cout: 32),
-        BackwardCase(batch: 9, height: 16, width: 16, cin: 32, cout: 64),  // blocked weight gradient
-        BackwardCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: GEMM + col2im
-        BackwardCase(batch: 3, height: 16, width: 16, cin: 12, cout: 48),  // dW tiles of 4 inputs x 48 outputs
-        BackwardCase(batch: 3, height: 16, width: 16, cin: 3, cout: 32),   // RGB input: dW on im2col + GEMM
+        StrideTwoCase(batch: 3, height: 16, width: 16, cin: 16, cout: 24),
+        StrideTwoCase(batch: 2, height: 8, width: 40, cin: 32, cout: 8),
+        StrideTwoCase(batch: 2, height: 18, width: 16, cin: 48, cout: 16),
+        StrideTwoCase(batch: 2, height: 16, width: 16, cin: 64, cout: 32),
+        StrideTwoCase(batch: 9, height: 16, width: 16, cin: 32, cout: 64),  // blocked weight gradient
+        StrideTwoCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: GEMM + col2im
+        StrideTwoCase(batch: 3, height: 16, width: 16, cin: 12, cout: 48),  // dW tiles of 4 inputs x 48 outputs
+        StrideTwoCase(batch: 3, height: 16, width: 16, cin: 3, cout: 32),   // RGB input: dW on im2col + GEMM
     ], [1, 2])
-    func convolutionGradientsMatchDefinition(_ c: BackwardCase, threads: Int) {
+    func convolutionGradientsMatchDefinition(_ c: StrideTwoCase, threads: Int) {
         TensorThreads.set(threads)
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 41)
         let layer = Conv2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
-        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 42)
-        _ = layer.forward(x)
+        let (x, dy, dx) = backwardPass(layer, input: [c.batch, c.height, c.width, c.cin], seed: 42)
         let (oh, ow) = (c.height / 2, c.width / 2)
-        let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 43)
-        let dx = layer.backward(dy)
         // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ky, kx, ci, o] and
         // dW[ky, kx, ci, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over iy = 2oy - 1 + ky, ix = 2ox - 1 + kx.
         var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)
@@ -67,25 +67,22 @@ extension DeterminismTests {
     }
 
     @Test(arguments: [
-        BackwardCase(batch: 3, height: 8, width: 8, cin: 16, cout: 8),
-        BackwardCase(batch: 2, height: 9, width: 8, cin: 32, cout: 3),
-        BackwardCase(batch: 2, height: 8, width: 10, cin: 48, cout: 16),
-        BackwardCase(batch: 2, height: 8, width: 8, cin: 128, cout: 32),
-        BackwardCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32),  // blocked weight gradient
-        BackwardCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM
-        BackwardCase(batch: 3, height: 8, width: 8, cin: 20, cout: 64),  // dW tiles of 4 inputs x 64 outputs
-        BackwardCase(batch: 4, height: 8, width: 9, cin: 8, cout: 48),   // dW tiles of 8 inputs x 48 outputs
+        StrideTwoCase(batch: 3, height: 8, width: 8, cin: 16, cout: 8),
+        StrideTwoCase(batch: 2, height: 9, width: 8, cin: 32, cout: 3),
+        StrideTwoCase(batch: 2, height: 8, width: 10, cin: 48, cout: 16),
+        StrideTwoCase(batch: 2, height: 8, width: 8, cin: 128, cout: 32),
+        StrideTwoCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32),  // blocked weight gradient
+        StrideTwoCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM
+        StrideTwoCase(batch: 3, height: 8, width: 8, cin: 20, cout: 64),  // dW tiles of 4 inputs x 64 outputs
+        StrideTwoCase(batch: 4, height: 8, width: 9, cin: 8, cout: 48),   // dW tiles of 8 inputs x 48 outputs
     ], [1, 2])
-    func transposedConvolutionGradientsMatchDefinition(_ c: BackwardCase, threads: Int) {
+    func transposedConvolutionGradientsMatchDefinition(_ c: StrideTwoCase, threads: Int) {
         TensorThreads.set(threads)
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 51)
         let layer = ConvTranspose2d(c.cin, c.cout, kernel: 4, stride: 2, padding: 1, std: 0.3, generator: &gen)
-        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 52)
-        _ = layer.forward(x)
+        let (x, dy, dx) = backwardPass(layer, input: [c.batch, c.height, c.width, c.cin], seed: 52)
         let (oh, ow) = (2 * c.height, 2 * c.width)
-        let dy = randomTensor([c.batch, oh, ow, c.cout], seed: 53)
-        let dx = layer.backward(dy)
         // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ci, ky, kx, o] and
         // dW[ci, ky, kx, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over oy = 2iy - 1 + ky, ox = 2ix - 1 + kx.
         var expected = [Double](repeating: 0, count: c.batch * c.height * c.width * c.cin)

@@ -70,20 +70,22 @@ extension DeterminismTests {
 /// (every input pixel adds its 4x4 footprint), with rows shorter than, equal to and longer than
 /// the register tile, several samples per block and short last blocks, on 1 and 2 threads.
 extension DeterminismTests {
-    struct PhaseCase: Sendable, CustomTestStringConvertible {
+    /// One stride-2 layer shape: `batch` samples of `height x width x cin` (the low-resolution side
+    /// for a transposed convolution, the image for a convolution), `cout` outputs.
+    struct StrideTwoCase: Sendable, CustomTestStringConvertible {
         let batch: Int, height: Int, width: Int, cin: Int, cout: Int
         var testDescription: String { "\(cin)->\(cout) \(height)x\(width) batch \(batch)" }
     }
 
     @Test(arguments: [
-        PhaseCase(batch: 3, height: 4, width: 5, cin: 8, cout: 16),
-        PhaseCase(batch: 2, height: 3, width: 9, cin: 5, cout: 32),
-        PhaseCase(batch: 2, height: 2, width: 3, cin: 6, cout: 48),
-        PhaseCase(batch: 5, height: 4, width: 4, cin: 7, cout: 64),
-        PhaseCase(batch: 4, height: 3, width: 6, cin: 4, cout: 128),
-        PhaseCase(batch: 70, height: 4, width: 4, cin: 512, cout: 16),  // 3 samples per block, short last block
+        StrideTwoCase(batch: 3, height: 4, width: 5, cin: 8, cout: 16),
+        StrideTwoCase(batch: 2, height: 3, width: 9, cin: 5, cout: 32),
+        StrideTwoCase(batch: 2, height: 2, width: 3, cin: 6, cout: 48),
+        StrideTwoCase(batch: 5, height: 4, width: 4, cin: 7, cout: 64),
+        StrideTwoCase(batch: 4, height: 3, width: 6, cin: 4, cout: 128),
+        StrideTwoCase(batch: 70, height: 4, width: 4, cin: 512, cout: 16),  // 3 samples per block, short last block
     ], [1, 2])
-    func phaseKernelMatchesDefinition(_ c: PhaseCase, threads: Int) {
+    func phaseKernelMatchesDefinition(_ c: StrideTwoCase, threads: Int) {
         TensorThreads.set(threads)
         defer { TensorThreads.set(1) }
         var gen = SeededGenerator(seed: 31)
