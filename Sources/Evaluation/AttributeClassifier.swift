@@ -66,7 +66,7 @@ public final class AttributeClassifier {
         var gradFeatures = Tensor(zeros: features.shape)
         var losses: [Float] = []
         for (head, target) in zip(heads, labels) {
-            let (loss, grad) = SoftmaxCrossEntropy.lossAndGradient(logits: head.forward(features), targets: target)
+            let (loss, grad) = SoftmaxCrossEntropy.lossAndGradient(logits: head.forward(features), classes: target)
             losses.append(loss)
             let g = head.backward(grad)
             for j in 0..<g.count { gradFeatures.data[j] += g.data[j] }
@@ -123,24 +123,4 @@ final class _Flatten: Layer {
         return input.reshaped([input.shape[0], input.count / input.shape[0]])
     }
     func backward(_ gradOutput: Tensor) -> Tensor { gradOutput.reshaped(shape) }
-}
-
-/// Mean softmax cross-entropy over rows of logits, and its gradient.
-enum SoftmaxCrossEntropy {
-    /// - Complexity: O(N * classes).
-    static func lossAndGradient(logits: Tensor, targets: [Int]) -> (Float, Tensor) {
-        let (n, c) = (logits.rows, logits.columns)
-        precondition(targets.count == n && targets.allSatisfy { $0 >= 0 && $0 < c }, "one target class per row")
-        var grad = [Float](repeating: 0, count: n * c)
-        var total = 0.0
-        for r in 0..<n {
-            let row = logits.data[r * c..<(r + 1) * c]
-            let m = row.max() ?? 0
-            let exps = row.map { exp(Double($0 - m)) }
-            let sum = exps.reduce(0, +)
-            total -= log(exps[targets[r]] / sum)
-            for j in 0..<c { grad[r * c + j] = Float((exps[j] / sum - (j == targets[r] ? 1 : 0)) / Double(n)) }
-        }
-        return (Float(total / Double(n)), Tensor(shape: logits.shape, data: grad))
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import TestSupport
 import Testing
@@ -55,13 +56,55 @@ struct GradientCheckTests {
     @Test func binaryCrossEntropyWithLogits() {
         let targets = Tensor(shape: [2, 3], data: [1, 0, 0.3, 1, 1, 0])
         let logits = randomTensor([2, 3], seed: 16, std: 2)
-        gradientCheck(inputs: [logits],
-                      run: { Tensor(shape: [1], data: [BCEWithLogits.lossAndGradient(logits: $0[0], targets: targets).loss]) },
+        checkLoss(logits) { BCEWithLogits.lossAndGradient(logits: $0, targets: targets) }
+    }
+
+    @Test func meanSquaredError() {
+        let targets = randomTensor([2, 3], seed: 31)
+        let predictions = randomTensor([2, 3], seed: 32, std: 2)
+        let (loss, _) = MeanSquaredError.lossAndGradient(predictions: predictions, targets: targets)
+        let definition = zip(predictions.data, targets.data).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / 6
+        #expect(abs(Double(loss) - definition) <= 1e-6 * definition)
+        checkLoss(predictions) { MeanSquaredError.lossAndGradient(predictions: $0, targets: targets) }
+    }
+
+    @Test func softmaxCrossEntropyWithDistributions() {
+        let targets = Tensor(shape: [2, 4], data: [0.5, 0, 0.5, 0, 0.1, 0.2, 0.3, 0.4])
+        let logits = randomTensor([2, 4], seed: 33, std: 2)
+        let (loss, _) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, targets: targets)
+        var definition = 0.0
+        for r in 0..<2 {
+            let row = (0..<4).map { Double(logits.data[r * 4 + $0]) }
+            let logSum = log(row.map { exp($0) }.reduce(0, +))
+            for j in 0..<4 { definition -= Double(targets.data[r * 4 + j]) * (row[j] - logSum) / 2 }
+        }
+        #expect(abs(Double(loss) - definition) <= 1e-6 * definition)
+        // One class per row is the one-hot distribution.
+        let classes = SoftmaxCrossEntropy.lossAndGradient(logits: logits, classes: [2, 0])
+        let oneHot = SoftmaxCrossEntropy.lossAndGradient(logits: logits, targets: Tensor(shape: [2, 4], data: [0, 0, 1, 0, 1, 0, 0, 0]))
+        #expect(classes.loss == oneHot.loss && classes.gradient == oneHot.gradient)
+        checkLoss(logits) { SoftmaxCrossEntropy.lossAndGradient(logits: $0, targets: targets) }
+    }
+
+    @Test func featureModulation() {
+        let op = FeatureModulation()
+        gradientCheck(inputs: [randomTensor([2, 3, 2, 4], seed: 34), randomTensor([2, 8], seed: 35, std: 0.5)],
+                      run: { op.forward($0[0], modulation: $0[1]) },
+                      backprop: { let g = op.backward($0); return [g.input, g.modulation] })
+        // A zero modulation is the identity.
+        let x = randomTensor([3, 5], seed: 36)
+        #expect(op.forward(x, modulation: Tensor(zeros: [3, 10])) == x)
+    }
+
+    /// A scalar loss of one tensor: its gradient against central differences.
+    private func checkLoss(_ input: Tensor, _ lossAndGradient: @escaping (Tensor) -> (loss: Float, gradient: Tensor),
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+        gradientCheck(inputs: [input], run: { Tensor(shape: [1], data: [lossAndGradient($0[0]).loss]) },
                       backprop: { r in
-                          var g = BCEWithLogits.lossAndGradient(logits: logits, targets: targets).gradient
-                          for i in 0..<g.count { g.data[i] *= r.data[0] }
+                          var g = lossAndGradient(input).gradient
+                          for i in g.data.indices { g.data[i] *= r.data[0] }
                           return [g]
-                      })
+                      }, sourceLocation: sourceLocation)
     }
 
     @Test func embedding() {

@@ -1,0 +1,57 @@
+/// Per-sample, per-channel scale and shift of a feature map (FiLM, Perez et al. 2018; after a batch
+/// norm it is a conditional batch norm, de Vries et al. 2017):
+///
+///     y[n, h, w, c] = x[n, h, w, c] · (1 + m[n, c]) + m[n, C + c]
+///
+/// for features `x` `[N, H, W, C]` (or `[N, C]`) and modulation `m` `[N, 2C]` (scales, then
+/// shifts). The scale is 1 + m so that m = 0 is the identity.
+public final class FeatureModulation {
+    private var input: Tensor?
+    private var modulation: Tensor?
+
+    public init() {}
+
+    /// - Complexity: O(N * H * W * C).
+    public func forward(_ input: Tensor, modulation: Tensor) -> Tensor {
+        let n = input.shape[0], c = input.columns
+        precondition(modulation.shape == [n, 2 * c], "modulation \(modulation.shape) for features \(input.shape): expected [\(n), \(2 * c)]")
+        self.input = input
+        self.modulation = modulation
+        let pixels = input.count / Swift.max(n * c, 1)
+        var y = input.data
+        y.withUnsafeMutableBufferPointer { y in
+            modulation.data.withUnsafeBufferPointer { m in
+                for s in 0..<n {
+                    let scale = m.baseAddress! + s * 2 * c, shift = scale + c
+                    for q in 0..<pixels {
+                        let row = y.baseAddress! + (s * pixels + q) * c
+                        for j in 0..<c { row[j] = row[j] * (1 + scale[j]) + shift[j] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: input.shape, data: y)
+    }
+
+    /// - Returns: the gradients for the features and for the modulation `[N, 2C]`.
+    public func backward(_ gradOutput: Tensor) -> (input: Tensor, modulation: Tensor) {
+        guard let input, let modulation else { preconditionFailure("FeatureModulation.backward before forward") }
+        precondition(gradOutput.shape == input.shape, "FeatureModulation gradient \(gradOutput.shape) for features \(input.shape)")
+        let n = input.shape[0], c = input.columns
+        let pixels = input.count / Swift.max(n * c, 1)
+        var dx = gradOutput.data
+        var dm = [Float](repeating: 0, count: n * 2 * c)
+        for s in 0..<n {
+            for q in 0..<pixels {
+                let base = (s * pixels + q) * c
+                for j in 0..<c {
+                    let g = gradOutput.data[base + j]
+                    dm[s * 2 * c + j] += g * input.data[base + j]
+                    dm[s * 2 * c + c + j] += g
+                    dx[base + j] = g * (1 + modulation.data[s * 2 * c + j])
+                }
+            }
+        }
+        return (Tensor(shape: input.shape, data: dx), Tensor(shape: [n, 2 * c], data: dm))
+    }
+}
