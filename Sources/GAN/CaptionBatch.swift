@@ -16,4 +16,17 @@ public struct CaptionBatch: Sendable {
     }
 
     public var count: Int { tokens.count / tokensPerCaption }
+
+    /// `[count, vocabularySize]`: each caption's distinct words (ids 4 and up: not padding,
+    /// `<START>`, `<END>` or `<UNK>`) with 1/k each for its k words; a row of zeros for a caption
+    /// without such words.
+    public func wordDistribution(vocabularySize: Int) -> Tensor {
+        var out = Tensor(zeros: [count, vocabularySize])
+        for row in 0..<count {
+            let words = Set(tokens[row * tokensPerCaption..<(row + 1) * tokensPerCaption].lazy
+                .filter { $0 >= 4 && Int($0) < vocabularySize }.map(Int.init))
+            for w in words { out.data[row * vocabularySize + w] = 1 / Float(words.count) }
+        }
+        return out
+    }
 }

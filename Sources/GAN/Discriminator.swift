@@ -6,6 +6,9 @@ import Tensor
 ///     trunk: conv 4x4 s2 (3 -> w) -> lReLU, then conv 4x4 s2 -> BN -> lReLU ... down to [N, 4, 4, 8w]
 ///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
 ///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
+///     caption head (only with `captionReconstruction` > 0): trunk features flattened
+///            -> Linear(16 * 8w, gloveDimension or vocabularySize) -> the caption's predicted mean word
+///            vector, or one logit per vocabulary word (`captionTarget`)
 public final class Discriminator {
     public let configuration: GANConfiguration
     let trunk: Sequential
@@ -13,6 +16,8 @@ public final class Discriminator {
     let replicate = SpatialReplicate(height: 4, width: 4)
     let concat = ChannelConcat()
     let joint: Sequential
+    /// Predicts the caption vector from the trunk's features; nil unless `captionReconstruction` > 0.
+    let captionHead: Linear?
 
     /// A discriminator with N(0, 0.02) weights drawn from `generator`.
     public init(_ configuration: GANConfiguration, generator: inout SeededGenerator) {
@@ -35,9 +40,13 @@ public final class Discriminator {
         joint = Sequential([Conv2d(channels + p, channels, kernel: 1, name: "d.joint", generator: &generator),
                             BatchNorm(channels, name: "d.joint.bn"), Activation(.leakyReLU(slope: 0.2)),
                             Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)])
+        captionHead = c.captionReconstruction > 0
+            ? Linear(16 * channels, c.captionTargetDimension, name: "d.caption", generator: &generator) : nil
     }
 
-    public var parameters: [Parameter] { trunk.parameters + textProjection.parameters + joint.parameters }
+    public var parameters: [Parameter] {
+        trunk.parameters + textProjection.parameters + joint.parameters + (captionHead?.parameters ?? [])
+    }
 
     public var batchNorms: [BatchNorm] {
         (trunk.layers + textProjection.layers + joint.layers).compactMap { $0 as? BatchNorm }
@@ -60,6 +69,19 @@ public final class Discriminator {
         let projected = replicate.forward(textProjection.forward(text))
         let logits = joint.forward(concat.forward([features, projected]))
         return logits.reshaped([logits.shape[0]])
+    }
+
+    /// The predictions `[N, captionTargetDimension]` of the caption head for trunk features
+    /// `[N, 4, 4, 8w]`. Requires `captionReconstruction` > 0.
+    public func captionForward(features: Tensor) -> Tensor {
+        guard let captionHead else { preconditionFailure("D has no caption head (captionReconstruction is 0)") }
+        return captionHead.forward(features.reshaped([features.shape[0], features.count / features.shape[0]]))
+    }
+
+    /// Accumulates the caption head's gradients; returns the gradient for the features `[N, 4, 4, 8w]`.
+    public func captionBackward(_ gradPrediction: Tensor, featureShape: [Int]) -> Tensor {
+        guard let captionHead else { preconditionFailure("D has no caption head (captionReconstruction is 0)") }
+        return captionHead.backward(gradPrediction).reshaped(featureShape)
     }
 
     /// Accumulates head parameter gradients; returns gradients for the features and the text.

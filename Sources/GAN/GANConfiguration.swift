@@ -18,6 +18,16 @@ public enum MismatchKind: String, Codable, Sendable, CaseIterable {
     case nearest
 }
 
+/// What D's caption head (`captionReconstruction`) predicts from an image.
+public enum CaptionTargetKind: String, Codable, Sendable, CaseIterable {
+    /// The caption's mean word vector (the GloVe input), by mean squared error.
+    case vector
+    /// The caption's words (ids 4 and up): one logit per vocabulary word, softmax cross-entropy
+    /// against the caption's words as a distribution (each of its k distinct words 1/k), as a
+    /// classifier whose classes are the words.
+    case words
+}
+
 /// The shape of the GAN-INT-CLS model and its loss switches.
 public struct GANConfiguration: Codable, Sendable, Equatable {
     /// Image side in pixels: 4 * 2^k with k >= 1 (64 for the real model; tests use 16).
@@ -51,6 +61,21 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// otherwise feels that only through D's real-or-fake verdict on its own caption; this term asks
     /// D directly which of two captions fits G's image, and is independent of how fake it looks.
     public var generatorMatching: Float = 0
+    /// Weight of an auxiliary caption-reconstruction loss (not in Reed et al.; 0 = off, the paper):
+    /// D gains a linear head that predicts the caption's mean word vector from its 4x4 features,
+    /// trained with mean squared error on real images only; G's loss adds the same error of that
+    /// head on its own images against the caption vectors it was given (the AC-GAN idea of Odena
+    /// et al. 2017 with a caption vector in place of a class). It tells G what D recognises in a
+    /// real image whatever D thinks of G's image's realism.
+    public var captionReconstruction: Float = 0
+    /// What the caption head predicts.
+    public var captionTarget: CaptionTargetKind = .vector
+    /// Conditional batch norm in G (not in Reed et al.; false = the paper, where the text enters
+    /// only at G's input): after each of G's batch norms, a per-sample scale 1 + γ(t) and shift
+    /// β(t) from G's projected text t (one Linear(128, 2C) per batch norm, N(0, 0.02) weights, so it
+    /// starts as the plain batch norm), as in de Vries et al. 2017 and the generators of SNGAN and
+    /// BigGAN. The caption then acts at every resolution where G draws shapes.
+    public var conditionalBatchNorm = false
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -79,6 +104,9 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// Channels of the 4x4 feature map (8w at 64x64).
     public var deepChannels: Int { width << ((stages ?? 1) - 1) }
 
+    /// The number of values D's caption head predicts per image.
+    public var captionTargetDimension: Int { captionTarget == .vector ? gloveDimension : vocabularySize }
+
     /// The dimension of the text vector the projections read.
     public var textDimension: Int { textEncoder == .glove ? gloveDimension : gruHidden }
 
@@ -90,6 +118,9 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         if noiseDimension < 1 || projectionDimension < 1 || gloveDimension < 1 { return "dimensions must be positive" }
         if let d = generatorAverage, !(d >= 0 && d < 1) { return "generatorAverage must be in [0, 1), got \(d)" }
         if !(generatorMatching >= 0 && generatorMatching.isFinite) { return "generatorMatching must be 0 or more, got \(generatorMatching)" }
+        if !(captionReconstruction >= 0 && captionReconstruction.isFinite) {
+            return "captionReconstruction must be 0 or more, got \(captionReconstruction)"
+        }
         return nil
     }
 }
@@ -113,5 +144,8 @@ extension GANConfiguration {
         gruHidden = try c.decodeIfPresent(Int.self, forKey: .gruHidden) ?? gruHidden
         generatorAverage = try c.decodeIfPresent(Float.self, forKey: .generatorAverage)
         generatorMatching = try c.decodeIfPresent(Float.self, forKey: .generatorMatching) ?? generatorMatching
+        captionReconstruction = try c.decodeIfPresent(Float.self, forKey: .captionReconstruction) ?? captionReconstruction
+        captionTarget = try c.decodeIfPresent(CaptionTargetKind.self, forKey: .captionTarget) ?? captionTarget
+        conditionalBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .conditionalBatchNorm) ?? conditionalBatchNorm
     }
 }

@@ -15,6 +15,13 @@ public struct GANLosses: Sendable, Equatable {
     /// G's caption-matching term softplus(D(x, wrong) − D(x, own)), unweighted; 0 when
     /// `generatorMatching` is 0.
     public var matching: Float = 0
+    /// The loss of D's caption head on the real images' captions (`captionTarget`), unweighted;
+    /// 0 when `captionReconstruction` is 0.
+    public var caption: Float = 0
+    /// The same loss on G's images against the captions G was given (all of them,
+    /// interpolated ones included: their targets are interpolated too), unweighted; 0 when
+    /// `captionReconstruction` is 0.
+    public var generatorCaption: Float = 0
 
     /// D's loss: real + (wrong + fake) / 2 (GAN-CLS).
     public var discriminator: Float { real + 0.5 * (wrong + fake) }
@@ -40,9 +47,14 @@ extension GANModel {
         let text = encode(captions)
         var noise = Tensor.normal([n, c.noiseDimension], std: 1, using: &random)
         var generatorText = text
+        // What D's caption head should read from each image: the caption's mean word vector or words.
+        let captionTargets: Tensor? = c.captionReconstruction == 0 ? nil
+            : c.captionTarget == .vector ? captions.glove : captions.wordDistribution(vocabularySize: c.vocabularySize)
+        var generatorTargets = captionTargets
         if c.interpolation {
             noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
             generatorText = text.batchConcatenated(text.adding(text.batchRolled(by: 1)).scaled(by: 0.5))
+            generatorTargets = generatorTargets.map { $0.batchConcatenated($0.adding($0.batchRolled(by: 1)).scaled(by: 0.5)) }
         }
         let generated = generator.forward(noise: noise, text: generatorText)
         func blurred(_ x: Tensor) -> Tensor {
@@ -52,19 +64,21 @@ extension GANModel {
         let mismatch = captions.mismatchIndices(c.mismatch)
         discriminatorOptimizer.zeroGrad()
         let d = accumulateDiscriminatorGradients(images: blurred(images), text: text, mismatch: mismatch,
-                                                 fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated))
+                                                 fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated),
+                                                 captionTargets: captionTargets)
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
 
         // G: its images (and the interpolated ones) judged by the updated D, target 1.
         generatorOptimizer.zeroGrad()
         // Additive noise leaves the gradient with respect to G's output unchanged.
-        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch)
+        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch,
+                                             captionTargets: generatorTargets)
         generatorOptimizer.update()
         updateGeneratorAverage()
 
         return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated,
-                         matching: g.matching)
+                         matching: g.matching, caption: d.caption, generatorCaption: g.caption)
     }
 
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
@@ -77,9 +91,13 @@ extension GANModel {
     ///   - text: their caption vectors `[N, T]`.
     ///   - mismatch: for each image, the index of the caption used as its wrong one (nil: i + 1).
     ///   - fakeImages: generated images `[N, S, S, 3]` for `text` (constants here).
-    /// - Returns: the three BCE terms and the loss's gradient with respect to `text`.
-    public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor)
-        -> (real: Float, wrong: Float, fake: Float, textGradient: Tensor) {
+    ///   - captionTargets: with `captionReconstruction` w > 0, the real images' caption targets
+    ///     `[N, captionTargetDimension]`; D's loss then adds w times the caption head's loss on them.
+    /// - Returns: the three BCE terms, the caption head's error (0 without it) and the loss's
+    ///   gradient with respect to `text`.
+    public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor,
+                                                 captionTargets: Tensor? = nil)
+        -> (real: Float, wrong: Float, fake: Float, caption: Float, textGradient: Tensor) {
         let n = images.shape[0]
         let mismatch = mismatch ?? _rolledIndices(count: n, by: 1)
         let wrongText = text.batchGathered(mismatch)
@@ -90,7 +108,14 @@ extension GANModel {
                                                  targets: Tensor(zeros: [n], value: configuration.realLabel))
         let wrong = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(n..<2 * n), targets: Tensor(zeros: [n]))
         let pairGrad = discriminator.headBackward(real.gradient.batchConcatenated(wrong.gradient.scaled(by: 0.5)))
-        discriminator.trunkBackward(pairGrad.features.batchSlice(0..<n).adding(pairGrad.features.batchSlice(n..<2 * n)))
+        var realFeatureGrad = pairGrad.features.batchSlice(0..<n).adding(pairGrad.features.batchSlice(n..<2 * n))
+        var caption: Float = 0
+        if let captionTargets {
+            let (loss, grad) = captionLoss(features: realFeatures, targets: captionTargets)
+            caption = loss
+            realFeatureGrad = realFeatureGrad.adding(grad)
+        }
+        discriminator.trunkBackward(realFeatureGrad)
         var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
         let fakeLogits = discriminator.headForward(features: discriminator.trunkForward(fakeImages), text: text)
@@ -98,7 +123,18 @@ extension GANModel {
         let fakeGrad = discriminator.headBackward(fake.gradient.scaled(by: 0.5))
         discriminator.trunkBackward(fakeGrad.features)
         textGrad = textGrad.adding(fakeGrad.text)
-        return (real.loss, wrong.loss, fake.loss, textGrad)
+        return (real.loss, wrong.loss, fake.loss, caption, textGrad)
+    }
+
+    /// The loss of D's caption head on `features` against `targets` (mean squared error of the
+    /// vectors, or softmax cross-entropy of the words) and the gradient of `captionReconstruction`
+    /// times it with respect to the features (head gradients accumulated).
+    func captionLoss(features: Tensor, targets: Tensor) -> (loss: Float, featureGradient: Tensor) {
+        let predicted = discriminator.captionForward(features: features)
+        let (loss, grad) = configuration.captionTarget == .vector
+            ? MeanSquaredError.lossAndGradient(predictions: predicted, targets: targets)
+            : SoftmaxCrossEntropy.lossAndGradient(logits: predicted, targets: targets)
+        return (loss, discriminator.captionBackward(grad.scaled(by: configuration.captionReconstruction), featureShape: features.shape))
     }
 
     /// G's loss on images it already generated (its forward pass cached), adding its gradients
@@ -113,8 +149,11 @@ extension GANModel {
     ///   - text: the caption vectors G was given, same leading extent.
     ///   - batch: N; the first N samples score `loss`, the rest `interpolated`.
     ///   - mismatch: for each of the first N images, the index of its wrong caption (nil: i + 1).
-    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil)
-        -> (loss: Float, interpolated: Float, matching: Float) {
+    ///   - captionTargets: with `captionReconstruction` w > 0, the caption targets of all the
+    ///     images (same leading extent); G's loss then adds w times D's caption-head loss on them.
+    public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil,
+                                             captionTargets: Tensor? = nil)
+        -> (loss: Float, interpolated: Float, matching: Float, caption: Float) {
         let m = generated.shape[0]
         let features = discriminator.trunkForward(generated)
         let logits = discriminator.headForward(features: features, text: text)
@@ -144,7 +183,13 @@ extension GANModel {
             let folded = gradFeatures.batchSlice(0..<n).adding(pairGrad.features.batchSlice(0..<n)).adding(pairGrad.features.batchSlice(n..<2 * n))
             gradFeatures = m > n ? folded.batchConcatenated(gradFeatures.batchSlice(n..<m)) : folded
         }
+        var caption: Float = 0
+        if let captionTargets {
+            let (loss, grad) = captionLoss(features: features, targets: captionTargets)
+            caption = loss
+            gradFeatures = gradFeatures.adding(grad)
+        }
         generator.backward(discriminator.trunkBackward(gradFeatures))
-        return (gLoss.loss, interpolated, matching)
+        return (gLoss.loss, interpolated, matching, caption)
     }
 }

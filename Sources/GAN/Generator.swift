@@ -6,12 +6,18 @@ import Tensor
 ///     z [N, 100] ---------------------------------------+-> concat [N, 1, 1, 228]
 ///     -> convT 4x4 (1x1 -> 4x4, 8w) -> BN -> ReLU
 ///     -> k times convT 4x4 stride 2 pad 1 (halving channels) -> BN -> ReLU ... last to 3 channels -> tanh
+///
+/// With `conditionalBatchNorm`, each BN's output is scaled by 1 + γ and shifted by β per sample and
+/// channel, [γ, β] = Linear(128, 2C) of the projected text (one Linear per BN).
 public final class Generator {
     public let configuration: GANConfiguration
     let textProjection: Linear
     let textActivation = Activation(.leakyReLU(slope: 0.2))
     let concat = ChannelConcat()
     let body: Sequential
+    /// With `conditionalBatchNorm`: per batch norm of `body`, in order, the text's [γ, β] and the
+    /// modulation they apply. Empty otherwise.
+    let modulations: [(projection: Linear, modulation: FeatureModulation)]
 
     /// A generator with N(0, 0.02) weights (BN gammas 1, betas 0) drawn from `generator`.
     public init(_ configuration: GANConfiguration, generator: inout SeededGenerator) {
@@ -33,6 +39,12 @@ public final class Generator {
             channels = out
         }
         body = Sequential(layers)
+        modulations = c.conditionalBatchNorm
+            ? layers.compactMap { $0 as? BatchNorm }.map { bn in
+                (Linear(c.projectionDimension, 2 * bn.gamma.value.count, name: String(bn.gamma.name.dropLast(".weight".count)) + ".text",
+                        generator: &generator), FeatureModulation())
+            }
+            : []
     }
 
     /// A generator with `other`'s configuration, weights and running statistics (copied, not shared).
@@ -43,7 +55,9 @@ public final class Generator {
         for (b, c) in zip(batchNorms, other.batchNorms) { (b.runningMean, b.runningVar) = (c.runningMean, c.runningVar) }
     }
 
-    public var parameters: [Parameter] { textProjection.parameters + body.parameters }
+    public var parameters: [Parameter] {
+        textProjection.parameters + body.parameters + modulations.flatMap(\.projection.parameters)
+    }
 
     /// The batch-norm layers, whose running statistics a checkpoint keeps.
     public var batchNorms: [BatchNorm] { body.layers.compactMap { $0 as? BatchNorm } }
@@ -64,7 +78,15 @@ public final class Generator {
                      "Generator expects noise [N, \(configuration.noiseDimension)] and text [N, \(configuration.textDimension)]")
         let projected = textActivation.forward(textProjection.forward(text))
         let joined = concat.forward([noise, projected])
-        return body.forward(joined.reshaped([n, 1, 1, joined.columns]))
+        var x = joined.reshaped([n, 1, 1, joined.columns])
+        var next = modulations.makeIterator()
+        for layer in body.layers {
+            x = layer.forward(x)
+            if layer is BatchNorm, let (projection, modulation) = next.next() {
+                x = modulation.forward(x, modulation: projection.forward(projected))
+            }
+        }
+        return x
     }
 
     /// Back-propagates into G's parameters.
@@ -72,8 +94,20 @@ public final class Generator {
     ///   to a text encoder: see docs/training.md).
     @discardableResult
     public func backward(_ gradImages: Tensor) -> Tensor {
-        let g = body.backward(gradImages)
+        var g = gradImages
+        var gradProjected: Tensor?
+        var next = modulations.reversed().makeIterator()
+        for layer in body.layers.reversed() {
+            if layer is BatchNorm, let (projection, modulation) = next.next() {
+                let parts = modulation.backward(g)
+                let d = projection.backward(parts.modulation)
+                gradProjected = gradProjected.map { $0.adding(d) } ?? d
+                g = parts.input
+            }
+            g = layer.backward(g)
+        }
         let parts = concat.backward(g.reshaped([g.shape[0], g.shape[3]]))
-        return textProjection.backward(textActivation.backward(parts[1]))
+        let d = gradProjected.map { parts[1].adding($0) } ?? parts[1]
+        return textProjection.backward(textActivation.backward(d))
     }
 }

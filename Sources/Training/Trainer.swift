@@ -65,21 +65,23 @@ public final class Trainer {
         }
     }
 
-    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,g_match,images_per_s"
-    /// The header before the `g_match` column; such a file's rows gain a 0 there on resume.
-    static let csvHeaderWithoutMatching = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s"
+    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,g_match,d_caption,g_caption,images_per_s"
 
     /// Keeps the header and the rows of steps 1...steps (a killed run may have logged more).
+    /// A log written before a column existed (`g_match`, `d_caption`, `g_caption`) gets that
+    /// column with 0, the term's value then.
     static func truncateCSV(_ path: String, keepingSteps steps: Int) throws {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let columns = csvHeader.split(separator: ",").count
-        let rows = text.split(separator: "\n").compactMap { line -> String? in
+        let lines = text.split(separator: "\n")
+        let columns = csvHeader.split(separator: ",").map(String.init)
+        let written = lines.first.map { $0.split(separator: ",").map(String.init) } ?? columns
+        let sources = columns.map { written.firstIndex(of: $0) }
+        let rows = lines.dropFirst().compactMap { line -> String? in
             // A line cut short by a kill has fewer fields; it belongs to a step past the checkpoint.
             guard let step = Int(line.prefix { $0 != "," }), step <= steps else { return nil }
-            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            // Written before the matching term existed: it was 0.
-            if fields.count == columns - 1 && text.hasPrefix(csvHeaderWithoutMatching + "\n") { fields.insert("0.0", at: columns - 2) }
-            return fields.count == columns ? fields.joined(separator: ",") : nil
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == written.count else { return nil }
+            return sources.map { $0.map { fields[$0] } ?? "0.0" }.joined(separator: ",")
         }
         try Data(([csvHeader] + rows).map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
     }
@@ -122,7 +124,8 @@ public final class Trainer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let rate = Double(b) / Swift.max(seconds, 1e-9)
             let row = [position.step, epoch].map(String.init) + [l.real, l.wrong, l.fake, l.discriminator, l.generator,
-                                                                          l.interpolated, l.matching].map { "\($0)" } + [String(format: "%.1f", rate)]
+                                                                          l.interpolated, l.matching, l.caption,
+                                                                          l.generatorCaption].map { "\($0)" } + [String(format: "%.1f", rate)]
             try csv.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
             report(l, epoch: epoch, rate: rate)
             if position.step % configuration.checkpointEvery == 0 || position.step == totalSteps {
@@ -166,9 +169,12 @@ public final class Trainer {
     }
 
     private func report(_ l: GANLosses, epoch: Int, rate: Double) {
-        let text = String(format: "step %d/%d epoch %d | %.1f img/s | D %.3f (real %.3f wrong %.3f fake %.3f) G %.3f int %.3f match %.3f",
+        var text = String(format: "step %d/%d epoch %d | %.1f img/s | D %.3f (real %.3f wrong %.3f fake %.3f) G %.3f int %.3f match %.3f",
                           position.step, totalSteps, epoch, rate, l.discriminator, l.real, l.wrong, l.fake,
                           l.generator, l.interpolated, l.matching)
+        if model.configuration.captionReconstruction > 0 {
+            text += String(format: " | caption D %.3f G %.3f", l.caption, l.generatorCaption)
+        }
         switch progress {
         case .live: FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
         case .lines where position.step % configuration.logEvery == 0 || position.step == totalSteps:

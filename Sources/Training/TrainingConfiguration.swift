@@ -84,7 +84,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                                         "standardizeCaptionVectors"]
     static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel", "mismatch",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
-                                         "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching"]
+                                         "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching",
+                                         "captionReconstruction", "captionTarget", "conditionalBatchNorm"]
 
     /// Reads a JSON configuration; absent keys keep their defaults, unknown keys are errors.
     /// - Throws: `TrainingConfigurationError` naming the file and the key or value at fault.

@@ -23,6 +23,27 @@ import Testing
                                                     [4, 4, 8 * width, 1]])
     }
 
+    /// Conditional batch norm adds one Linear(128, 2C) per G batch norm; with those weights and
+    /// biases at 0 it is the plain G (same other weights: same images), with its own weights it is not.
+    @Test func conditionalBatchNormStartsFromThePlainGenerator() {
+        var c = GANConfiguration(imageSize: 16, width: 4)
+        var rng = SeededGenerator(seed: 2)
+        let plain = Generator(c, generator: &rng)
+        c.conditionalBatchNorm = true
+        let conditional = Generator(c, generator: &rng)
+        let extra = conditional.parameters.filter { $0.name.contains(".bn.text.") }
+        #expect(extra.map(\.name) == ["g.project.bn.text.weight", "g.project.bn.text.bias", "g.up1.bn.text.weight", "g.up1.bn.text.bias"])
+        #expect(extra.map(\.value.shape) == [[32, 128], [32], [16, 128], [16]])
+        #expect(conditional.parameters.count == plain.parameters.count + extra.count)
+        let shared = conditional.parameters.filter { !$0.name.contains(".bn.text.") }
+        for (p, q) in zip(shared, plain.parameters) { p.value = q.value }
+        let noise = Tensor.normal([3, 100], std: 1, using: &rng), text = Tensor.normal([3, 50], std: 1, using: &rng)
+        let modulated = conditional.forward(noise: noise, text: text)
+        #expect(modulated != plain.forward(noise: noise, text: text))
+        for p in extra { p.value = Tensor(zeros: p.value.shape) }
+        #expect(conditional.forward(noise: noise, text: text) == plain.forward(noise: noise, text: text))
+    }
+
     @Test func initialisationIsNormalWithStd002() {
         let model = GANModel(GANConfiguration(imageSize: 64, width: 32), seed: 3)
         let conv = model.parameters.first { $0.name == "d.down3.weight" }

@@ -1,3 +1,4 @@
+import Foundation
 import GAN
 import Tensor
 import TestSupport
@@ -108,5 +109,63 @@ import Testing
         var bad = smallConfiguration(.glove)
         bad.generatorMatching = -1
         #expect(bad.problem?.contains("generatorMatching") == true)
+    }
+
+    /// The caption head exists only when its weight is above 0; D's first-step GAN losses do not
+    /// depend on it (they are scored before D's update, with the same weights), and trained on
+    /// one batch the head learns that batch's caption vectors.
+    @Test func captionReconstructionAddsAHeadThatLearnsTheCaptions() {
+        func model(_ weight: Float) -> GANModel {
+            var c = smallConfiguration(.glove, interpolation: false)
+            c.captionReconstruction = weight
+            return GANModel(c, seed: 8)
+        }
+        let batch = testBatch(size: 8, imageSize: 16)
+        let (off, on) = (model(0), model(1))
+        #expect(!off.parameters.contains { $0.name.hasPrefix("d.caption") })
+        #expect(on.parameters.filter { $0.name.hasPrefix("d.caption") }.map(\.name) == ["d.caption.weight", "d.caption.bias"])
+        var rngOff = SeededGenerator(seed: 5), rngOn = SeededGenerator(seed: 5)
+        let a = off.trainStep(images: batch.images, captions: batch.captions, random: &rngOff)
+        let first = on.trainStep(images: batch.images, captions: batch.captions, random: &rngOn)
+        #expect([a.real, a.wrong, a.fake] == [first.real, first.wrong, first.fake])
+        #expect(a.caption == 0 && a.generatorCaption == 0)
+        // The head starts near 0, so its error is about the targets' mean square.
+        let meanSquare = batch.captions.glove.data.map { $0 * $0 }.reduce(0, +) / Float(batch.captions.glove.count)
+        #expect(abs(first.caption - meanSquare) < 0.5 * meanSquare, "initial caption error \(first.caption) vs \(meanSquare)")
+        #expect(first.generatorCaption > 0)
+        var last = first
+        for _ in 0..<30 { last = on.trainStep(images: batch.images, captions: batch.captions, random: &rngOn) }
+        #expect(last.caption < 0.5 * first.caption, "D's caption error \(first.caption) -> \(last.caption)")
+        var bad = smallConfiguration(.glove)
+        bad.captionReconstruction = -1
+        #expect(bad.problem?.contains("captionReconstruction") == true)
+    }
+
+    /// A caption's k distinct words get 1/k each (ids 0-3, the special tokens, never).
+    @Test func wordDistributionSharesOneAmongACaptionsDistinctWords() {
+        let captions = CaptionBatch(tokens: [1, 7, 9, 7, 2, 0, 1, 3, 5, 2, 0, 0, 1, 3, 2, 0, 0, 0], tokensPerCaption: 6,
+                                    glove: Tensor(zeros: [3, 1]))
+        let distribution = captions.wordDistribution(vocabularySize: 10)
+        #expect(distribution.shape == [3, 10])
+        #expect(distribution.data == [0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0.5,
+                                      0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+                                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    /// The words head learns one batch's words too: its cross-entropy falls.
+    @Test func captionWordsHeadLearnsTheBatchsWords() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.captionReconstruction = 1
+        c.captionTarget = .words
+        let model = GANModel(c, seed: 8)
+        #expect(model.parameters.first { $0.name == "d.caption.weight" }?.value.shape == [1004, 16 * 8])
+        let batch = testBatch(size: 8, imageSize: 16)
+        var rng = SeededGenerator(seed: 5)
+        let first = model.trainStep(images: batch.images, captions: batch.captions, random: &rng)
+        // 1004 logits near 0: about log 1004 per image.
+        #expect(abs(first.caption - log(1004)) < 0.2, "initial words loss \(first.caption)")
+        var last = first
+        for _ in 0..<30 { last = model.trainStep(images: batch.images, captions: batch.captions, random: &rng) }
+        #expect(last.caption < first.caption - 0.5, "D's words loss \(first.caption) -> \(last.caption)")
     }
 }

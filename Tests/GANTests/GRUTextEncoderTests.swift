@@ -1,3 +1,4 @@
+import Foundation
 import GAN
 import Tensor
 import TestSupport
@@ -46,28 +47,77 @@ import Testing
 
 @Suite(.tensorExclusive) struct GeneratorGradientTests {
     /// G's gradient through D (and D's batch norms) against central finite differences of G's loss.
-    /// With `generatorMatching` the loss adds w · softplus(D(x, wrong) − D(x, own)) on the first N.
-    @Test(arguments: [Float(0), 2])
-    func generatorGradientThroughDiscriminatorMatchesFiniteDifferences(matching: Float) {
+    /// With `generatorMatching` the loss adds w · softplus(D(x, wrong) − D(x, own)) on the first N;
+    /// with `captionReconstruction` it adds w · MSE of D's caption head on all 2N images.
+    /// (Its words form over a vocabulary of 40: softmax cross-entropy.)
+    /// With `conditionalBatchNorm`, the text also enters at every batch norm of G.
+    @Test(arguments: [(Float(0), Float(0), CaptionTargetKind.vector, false), (2, 0, .vector, false), (0, 3, .vector, false),
+                      (0, 3, .words, false), (0, 0, .vector, true)])
+    func generatorGradientThroughDiscriminatorMatchesFiniteDifferences(matching: Float, caption: Float, target: CaptionTargetKind,
+                                                                       conditional: Bool) {
         var c = smallConfiguration(.glove, interpolation: true)
         c.generatorMatching = matching
+        c.captionReconstruction = caption
+        c.captionTarget = target
+        c.conditionalBatchNorm = conditional
+        c.vocabularySize = 40
         let model = GANModel(c, seed: 23)
         let batch = testBatch(size: 6, imageSize: 16)
         var rng = SeededGenerator(seed: 4)
         let noise = Tensor.normal([12, 100], std: 1, using: &rng)
         let text = batch.captions.glove.batchConcatenated(Tensor.normal([6, 50], std: 0.3, using: &rng))
         let mismatch = [3, 0, 5, 1, 2, 4]
+        if conditional {
+            // At N(0, 0.02) the text's share of the batch norms' gradients is below what a Float
+            // finite difference resolves; the check needs the modulation to matter.
+            for p in model.generator.parameters where p.name.hasPrefix("g.text.") || p.name.contains(".bn.text.") {
+                p.value = Tensor.normal(p.value.shape, std: 0.2, using: &rng)
+            }
+        }
+        let targets = caption == 0 ? nil : target == .vector ? Tensor.normal([12, 50], std: 1, using: &rng)
+            : randomWordDistributions(rows: 12, vocabularySize: 40, using: &rng)
         func loss() -> Double {
-            let g = model.accumulateGeneratorGradients(generated: model.generator.forward(noise: noise, text: text), text: text,
-                                                       batch: 6, mismatch: mismatch)
-            #expect((g.matching != 0) == (matching != 0))
-            return Double(g.loss) + Double(g.interpolated) + Double(matching) * Double(g.matching)
+            let generated = model.generator.forward(noise: noise, text: text)
+            let g = model.accumulateGeneratorGradients(generated: generated, text: text,
+                                                       batch: 6, mismatch: mismatch, captionTargets: targets)
+            #expect((g.matching != 0) == (matching != 0) && (g.caption != 0) == (caption != 0))
+            var total = Double(g.loss) + Double(g.interpolated) + Double(matching) * Double(g.matching)
+            if let targets {
+                // The caption term is the largest part of the loss: summed in Double, so that its
+                // rounding stays below what the finite difference resolves.
+                let head = model.discriminator.captionForward(features: model.discriminator.trunkForward(generated))
+                total += Double(caption) * captionHeadLoss(head, targets, target)
+            }
+            return total
         }
         model.generatorOptimizer.zeroGrad()
         _ = loss()
         let weights = model.generator.parameters.filter { $0.value.rank > 1 }
         #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, loss: loss) == 2 * weights.count)
     }
+}
+
+/// The caption head's loss in Double: mean squared error, or softmax cross-entropy averaged over rows.
+func captionHeadLoss(_ predictions: Tensor, _ targets: Tensor, _ kind: CaptionTargetKind) -> Double {
+    let (p, t) = (predictions.data.map(Double.init), targets.data.map(Double.init))
+    guard kind == .words else { return zip(p, t).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(p.count) }
+    let (n, c) = (predictions.rows, predictions.columns)
+    return (0..<n).map { r in
+        let row = p[r * c..<(r + 1) * c]
+        let logSum = log(row.map { exp($0) }.reduce(0, +))
+        return -(0..<c).map { t[r * c + $0] * (row[r * c + $0] - logSum) }.reduce(0, +)
+    }.reduce(0, +) / Double(n)
+}
+
+/// Rows of 1/3 on three distinct random word ids of 4..<vocabularySize.
+func randomWordDistributions(rows: Int, vocabularySize: Int, using rng: inout SeededGenerator) -> Tensor {
+    var out = Tensor(zeros: [rows, vocabularySize])
+    for r in 0..<rows {
+        var words = Set<Int>()
+        while words.count < 3 { words.insert(4 + Int(rng.next() % UInt64(vocabularySize - 4))) }
+        for w in words { out.data[r * vocabularySize + w] = 1.0 / 3 }
+    }
+    return out
 }
 
 /// Compares `analytic` with central differences of `loss` (h = 1e-3) on the `count` largest
@@ -89,4 +139,33 @@ func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], coun
         }
     }
     return checked
+}
+
+@Suite(.tensorExclusive) struct DiscriminatorGradientTests {
+    /// D's gradient with the caption head on (its weights and the trunk's) against central finite
+    /// differences of D's whole loss: real + (wrong + fake) / 2 + w · the caption head's loss on the real images.
+    @Test(arguments: CaptionTargetKind.allCases)
+    func discriminatorGradientWithTheCaptionHeadMatchesFiniteDifferences(target: CaptionTargetKind) {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.captionReconstruction = 2
+        c.captionTarget = target
+        c.vocabularySize = 40
+        let model = GANModel(c, seed: 31)
+        let batch = testBatch(size: 6, imageSize: 16)
+        var rng = SeededGenerator(seed: 6)
+        let fakes = Tensor.uniform([6, 16, 16, 3], low: -1, high: 1, using: &rng)
+        let targets = target == .vector ? Tensor.normal([6, 50], std: 1, using: &rng)
+            : randomWordDistributions(rows: 6, vocabularySize: 40, using: &rng)
+        func loss() -> Double {
+            let d = model.accumulateDiscriminatorGradients(images: batch.images, text: batch.captions.glove, fakeImages: fakes,
+                                                           captionTargets: targets)
+            #expect(d.caption > 0)
+            return Double(d.real) + 0.5 * (Double(d.wrong) + Double(d.fake)) + 2 * Double(d.caption)
+        }
+        model.discriminatorOptimizer.zeroGrad()
+        _ = loss()
+        let weights = model.discriminator.parameters.filter { $0.value.rank > 1 }
+        #expect(weights.contains { $0.name == "d.caption.weight" })
+        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, loss: loss) == 2 * weights.count)
+    }
 }

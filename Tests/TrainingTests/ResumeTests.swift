@@ -73,8 +73,9 @@ import Training
         #expect(throws: CheckpointError.self) { _ = try Trainer(configuration: other, data: try other.makeData()) }
     }
 
-    /// A run logged before the `g_match` column resumes with its rows kept, each given a 0 there.
-    @Test func resumeUpgradesALossLogWithoutTheMatchingColumn() throws {
+    /// A run logged before the `g_match`, `d_caption` and `g_caption` columns resumes with its
+    /// rows kept, each given a 0 there.
+    @Test func resumeUpgradesALossLogWithoutTheNewerColumns() throws {
         let dir = try TemporaryDirectory("oldcsv")
         var c = smallTrainingConfiguration(output: dir.path, steps: 4)
         c.checkpointEvery = 2
@@ -82,7 +83,7 @@ import Training
         let path = c.output + "/losses.csv"
         let old = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
             var f = line.split(separator: ",", omittingEmptySubsequences: false)
-            f.remove(at: 8)
+            f.removeSubrange(8...10)
             return f.joined(separator: ",")
         }
         #expect(old[0] == "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s")
@@ -90,9 +91,12 @@ import Training
         c.steps = 6
         try Trainer(configuration: c, data: try c.makeData()).run()
         let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows.first?.count == 10 && rows.first?[8] == "g_match")
-        #expect(rows.count == 7 && rows.allSatisfy { $0.count == 10 })
+        #expect(rows.first.map { Array($0[8...10]) } == ["g_match", "d_caption", "g_caption"])
+        #expect(rows.count == 7 && rows.allSatisfy { $0.count == 12 })
         #expect(rows.dropFirst().map { $0[0] } == ["1", "2", "3", "4", "5", "6"])
-        #expect(rows.dropFirst().allSatisfy { $0[8] == "0.0" })
+        #expect(rows.dropFirst().allSatisfy { $0[8...10].allSatisfy { $0 == "0.0" } })
+        // The kept rows keep their values in the columns they had.
+        #expect(rows.dropFirst().prefix(4).map { Array($0[0..<8]) + [$0[11]] }
+                    == old.dropFirst().map { $0.split(separator: ",").map(String.init) })
     }
 }
