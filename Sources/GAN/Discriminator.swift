@@ -48,6 +48,19 @@ public final class Discriminator {
         trunk.parameters + textProjection.parameters + joint.parameters + (captionHead?.parameters ?? [])
     }
 
+    /// False during G's step: D's convolutions and Linear layers then pass gradients back to the
+    /// images without making their own weight gradients, which D's next step would zero unused.
+    /// (Batch-norm scales and shifts still accumulate theirs; they are as cheap as the pass itself.)
+    public var accumulatesParameterGradients: Bool {
+        get { trunk.layers.compactMap { $0 as? Conv2d }.first?.accumulatesParameterGradients ?? true }
+        set {
+            for layer in trunk.layers + textProjection.layers + joint.layers + (captionHead.map { [$0] } ?? []) {
+                (layer as? Conv2d)?.accumulatesParameterGradients = newValue
+                (layer as? Linear)?.accumulatesParameterGradients = newValue
+            }
+        }
+    }
+
     public var batchNorms: [BatchNorm] {
         (trunk.layers + textProjection.layers + joint.layers).compactMap { $0 as? BatchNorm }
     }

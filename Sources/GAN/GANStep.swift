@@ -138,7 +138,8 @@ extension GANModel {
     }
 
     /// G's loss on images it already generated (its forward pass cached), adding its gradients
-    /// into G's parameters (D's gradients are accumulated too and cleared by D's next step).
+    /// into G's parameters. D only passes gradients through: its convolutions and Linear layers make
+    /// no weight gradients here (`accumulatesParameterGradients`; D's next step zeroes D's anyway).
     ///
     /// With `generatorMatching` w > 0, G's loss adds w · softplus(D(x, wrong) − D(x, own)) on the
     /// first N images. That gap comes from a second head pass over (x, own) ++ (x, wrong), so the
@@ -154,6 +155,8 @@ extension GANModel {
     public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil,
                                              captionTargets: Tensor? = nil)
         -> (loss: Float, interpolated: Float, matching: Float, caption: Float) {
+        discriminator.accumulatesParameterGradients = false
+        defer { discriminator.accumulatesParameterGradients = true }
         let m = generated.shape[0]
         let features = discriminator.trunkForward(generated)
         let logits = discriminator.headForward(features: features, text: text)

@@ -18,6 +18,9 @@ public final class Conv2d: Layer {
     var scratch: [Float] = []
     /// The weight as a transposed convolution's, packed for the phase kernel of the input gradient.
     var packedTransposeWeight: [Float] = []
+    /// False: `backward` returns the input gradient only and leaves the weight's and bias's
+    /// gradients alone (for a pass whose parameter gradients would be thrown away).
+    public var accumulatesParameterGradients = true
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -66,22 +69,25 @@ public final class Conv2d: Layer {
         guard let g = geometry, let input else { preconditionFailure("Conv2d.backward before forward") }
         let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
-        if let bias { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
+        let weights = accumulatesParameterGradients
+        if let bias, weights { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
         let phases = Self.inputGradientUsesPhaseKernel(g)
-        let directWeight = Self.weightGradientUsesDirectKernel(g, out: out)
+        let directWeight = weights && Self.weightGradientUsesDirectKernel(g, out: out)
         if directWeight { weightGradientDirect(gradOutput, input, g) }
-        if directWeight && phases { return inputGradientByPhases(gradOutput, g) }
+        if phases && (directWeight || !weights) { return inputGradientByPhases(gradOutput, g) }
         if let blocks = _SampleBlocks(g) {
-            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: !directWeight, inputGradient: !phases)
+            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: weights && !directWeight, inputGradient: !phases)
             return phases ? inputGradientByPhases(gradOutput, g) : dx
         }
         if g.isIdentity {
-            _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+            if weights {
+                _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+            }
             var dx = [Float](repeating: 0, count: m * k)
             _matmul(gradOutput.data, weight.value.data, into: &dx, m: m, n: k, k: out, transB: true)
             return Tensor(shape: input.shape, data: dx)
         }
-        if !directWeight {
+        if weights && !directWeight {
             if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
             _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
         }

@@ -3,6 +3,9 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     private var input: Tensor?
+    /// False: `backward` returns the input gradient only and leaves the weight's and bias's
+    /// gradients alone (for a pass whose parameter gradients would be thrown away).
+    public var accumulatesParameterGradients = true
 
     /// A layer from `inFeatures` to `outFeatures` with N(0, std) weights and zero bias.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, std: Float = 0.02,
@@ -31,9 +34,11 @@ public final class Linear: Layer {
         let (outF, inF) = (weight.value.shape[0], weight.value.shape[1])
         let n = input.rows
         precondition(gradOutput.count == n * outF, "Linear gradient shape \(gradOutput.shape) does not match output")
-        // dW[out, in] += dYᵀ X
-        _matmul(gradOutput.data, input.data, into: &weight.grad.data, m: outF, n: inF, k: n, transA: true, accumulate: true)
-        if let bias { _addColumnSums(gradOutput.data, rows: n, columns: outF, into: &bias.grad.data) }
+        if accumulatesParameterGradients {
+            // dW[out, in] += dYᵀ X
+            _matmul(gradOutput.data, input.data, into: &weight.grad.data, m: outF, n: inF, k: n, transA: true, accumulate: true)
+            if let bias { _addColumnSums(gradOutput.data, rows: n, columns: outF, into: &bias.grad.data) }
+        }
         var dx = [Float](repeating: 0, count: n * inF)
         _matmul(gradOutput.data, weight.value.data, into: &dx, m: n, n: inF, k: outF)
         return Tensor(shape: input.shape, data: dx)

@@ -168,4 +168,26 @@ import Testing
         for _ in 0..<30 { last = model.trainStep(images: batch.images, captions: batch.captions, random: &rng) }
         #expect(last.caption < first.caption - 0.5, "D's words loss \(first.caption) -> \(last.caption)")
     }
+
+    /// G's step passes gradients through D without making D's weight gradients (D's next step
+    /// zeroes them anyway); D's layers make them again afterwards.
+    @Test func generatorStepLeavesDsWeightGradientsAlone() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.captionReconstruction = 1
+        let model = GANModel(c, seed: 8)
+        let batch = testBatch(size: 6, imageSize: 16)
+        var rng = SeededGenerator(seed: 5)
+        let noise = Tensor.normal([6, 100], std: 1, using: &rng)
+        let weights = model.discriminator.parameters.filter { $0.value.rank > 1 || $0.name.hasSuffix("caption.bias") }
+        weights.forEach { $0.zeroGrad() }
+        let g = model.accumulateGeneratorGradients(generated: model.generator.forward(noise: noise, text: batch.captions.glove),
+                                                   text: batch.captions.glove, batch: 6, captionTargets: batch.captions.glove)
+        #expect(g.caption > 0)
+        #expect(weights.allSatisfy { $0.grad.data.allSatisfy { $0 == 0 } })
+        #expect(model.generator.parameters.allSatisfy { $0.grad.data.contains { $0 != 0 } })
+        #expect(model.discriminator.accumulatesParameterGradients)
+        _ = model.accumulateDiscriminatorGradients(images: batch.images, text: batch.captions.glove, fakeImages: batch.images,
+                                                   captionTargets: batch.captions.glove)
+        #expect(weights.allSatisfy { $0.grad.data.contains { $0 != 0 } })
+    }
 }
