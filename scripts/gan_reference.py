@@ -33,10 +33,12 @@ def layer_flops(width, text_dim=50, noise=100, proj=128, size=64):
 
 def train_step_flops(width, batch):
     """Nominal FLOPs of one step with interpolation: G over 2N (forward + backward), D's trunk
-    over N real, N fake, 2N in G's step, D's head over 2N pairs, N fakes, 2N in G's step;
-    a backward pass counts twice its forward (input and weight gradients)."""
+    over N real, N fake (forward + backward) and 2N in G's step (forward + input gradient only),
+    D's head over 2N pairs, N fakes (forward + backward) and 2N in G's step (forward + input
+    gradient); a backward pass counts twice its forward (input and weight gradients), an input
+    gradient alone once."""
     g, t, h = layer_flops(width)
-    return batch * (6 * g + 12 * t + 15 * h)
+    return batch * (6 * g + 10 * t + 13 * h)
 
 
 def build_models():
@@ -125,9 +127,12 @@ def main():
             loss_d.backward()
             od.step()
             og.zero_grad()
+            # As t2i does: G's step makes no weight gradients for D (its next step would zero them).
+            d.requires_grad_(False)
             logits = d.head(d.trunk(fake), gtext)
             loss_g = bce(logits[:batch], ones) + bce(logits[batch:], ones)
             loss_g.backward()
+            d.requires_grad_(True)
             og.step()
 
         step()
