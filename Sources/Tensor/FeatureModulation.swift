@@ -4,7 +4,8 @@
 ///     y[n, h, w, c] = x[n, h, w, c] · (1 + m[n, c]) + m[n, C + c]
 ///
 /// for features `x` `[N, H, W, C]` (or `[N, C]`) and modulation `m` `[N, 2C]` (scales, then
-/// shifts). The scale is 1 + m so that m = 0 is the identity.
+/// shifts). The scale is 1 + m so that m = 0 is the identity. Both passes run in parallel over
+/// samples; each sample's sums keep one order, so results do not depend on the thread count.
 public final class FeatureModulation {
     private var input: Tensor?
     private var modulation: Tensor?
@@ -19,13 +20,16 @@ public final class FeatureModulation {
         self.modulation = modulation
         let pixels = input.count / Swift.max(n * c, 1)
         var y = input.data
-        y.withUnsafeMutableBufferPointer { y in
-            modulation.data.withUnsafeBufferPointer { m in
-                for s in 0..<n {
-                    let scale = m.baseAddress! + s * 2 * c, shift = scale + c
-                    for q in 0..<pixels {
-                        let row = y.baseAddress! + (s * pixels + q) * c
-                        for j in 0..<c { row[j] = row[j] * (1 + scale[j]) + shift[j] }
+        y.withUnsafeMutableBufferPointer { yp in
+            modulation.data.withUnsafeBufferPointer { mp in
+                let yb = _SendablePointer(yp.baseAddress!), mb = _SendableConstPointer(mp.baseAddress!)
+                _parallelChunks(n, chunk: _chunkSize(itemCost: pixels * c)) { samples in
+                    for s in samples {
+                        let scale = mb.base + s * 2 * c, shift = scale + c
+                        for q in 0..<pixels {
+                            let row = yb.base + (s * pixels + q) * c
+                            for j in 0..<c { row[j] = row[j] * (1 + scale[j]) + shift[j] }
+                        }
                     }
                 }
             }
@@ -41,14 +45,28 @@ public final class FeatureModulation {
         let pixels = input.count / Swift.max(n * c, 1)
         var dx = gradOutput.data
         var dm = [Float](repeating: 0, count: n * 2 * c)
-        for s in 0..<n {
-            for q in 0..<pixels {
-                let base = (s * pixels + q) * c
-                for j in 0..<c {
-                    let g = gradOutput.data[base + j]
-                    dm[s * 2 * c + j] += g * input.data[base + j]
-                    dm[s * 2 * c + c + j] += g
-                    dx[base + j] = g * (1 + modulation.data[s * 2 * c + j])
+        dx.withUnsafeMutableBufferPointer { dxp in
+            dm.withUnsafeMutableBufferPointer { dmp in
+                input.data.withUnsafeBufferPointer { xp in
+                    modulation.data.withUnsafeBufferPointer { mp in
+                        let dxb = _SendablePointer(dxp.baseAddress!), dmb = _SendablePointer(dmp.baseAddress!)
+                        let xb = _SendableConstPointer(xp.baseAddress!), mb = _SendableConstPointer(mp.baseAddress!)
+                        _parallelChunks(n, chunk: _chunkSize(itemCost: pixels * c)) { samples in
+                            for s in samples {
+                                let scale = mb.base + s * 2 * c
+                                let dScale = dmb.base + s * 2 * c, dShift = dScale + c
+                                for q in 0..<pixels {
+                                    let offset = (s * pixels + q) * c
+                                    let g = dxb.base + offset, x = xb.base + offset
+                                    for j in 0..<c {
+                                        dScale[j] += g[j] * x[j]
+                                        dShift[j] += g[j]
+                                        g[j] *= 1 + scale[j]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

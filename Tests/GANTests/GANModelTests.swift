@@ -33,7 +33,7 @@ import Testing
         let conditional = Generator(c, generator: &rng)
         let extra = conditional.parameters.filter { $0.name.contains(".bn.text.") }
         #expect(extra.map(\.name) == ["g.project.bn.text.weight", "g.project.bn.text.bias", "g.up1.bn.text.weight", "g.up1.bn.text.bias"])
-        #expect(extra.map(\.value.shape) == [[32, 128], [32], [16, 128], [16]])
+        #expect(extra.map(\.value.shape) == [[16, 128], [16], [8, 128], [8]])  // 2C for the 8- and 4-channel BNs
         #expect(conditional.parameters.count == plain.parameters.count + extra.count)
         let shared = conditional.parameters.filter { !$0.name.contains(".bn.text.") }
         for (p, q) in zip(shared, plain.parameters) { p.value = q.value }
