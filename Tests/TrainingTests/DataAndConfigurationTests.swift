@@ -54,6 +54,7 @@ import Training
         #expect(c.model.mismatch == .nearest && c.model.realLabel == 0.9 && c.model.width == 32 && c.batch == 64)
         #expect(c.data.standardizeCaptionVectors && c.sampleCaptions?.count == 8)
         #expect(c.model.generatorAverage == 0.999 && c.model.interpolation == false && c.steps == 3800)
+        #expect(c.model.captionReconstruction == 1 && c.model.captionTarget == .words && !c.model.conditionalBatchNorm)
     }
 
     @Test func stabilisationKeysLoadAndBadValuesAreNamed() throws {
@@ -68,7 +69,10 @@ import Training
         for (name, text, key) in [("b", #"{"model": {"realLabel": 1.5}}"#, "realLabel"), ("c", #"{"instanceNoise": -1}"#, "instanceNoise"),
                                   ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate"),
                                   ("e", #"{"model": {"mismatch": "random"}}"#, "mismatch"),
-                                  ("f", #"{"model": {"generatorAverage": 1}}"#, "generatorAverage")] {
+                                  ("f", #"{"model": {"generatorAverage": 1}}"#, "generatorAverage"),
+                                  ("g", #"{"model": {"captionReconstruction": -1}}"#, "captionReconstruction"),
+                                  ("h", #"{"model": {"captionTarget": "letters"}}"#, "captionTarget"),
+                                  ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
