@@ -53,8 +53,8 @@ extension GANModel {
         var generatorTargets = captionTargets
         if c.interpolation {
             noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
-            generatorText = text.batchConcatenated(text.adding(text.batchRolled(by: 1)).scaled(by: 0.5))
-            generatorTargets = generatorTargets.map { $0.batchConcatenated($0.adding($0.batchRolled(by: 1)).scaled(by: 0.5)) }
+            generatorText = text.appendingNeighbourMidpoints()
+            generatorTargets = generatorTargets?.appendingNeighbourMidpoints()
         }
         let generated = generator.forward(noise: noise, text: generatorText)
         func blurred(_ x: Tensor) -> Tensor {

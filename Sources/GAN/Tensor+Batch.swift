@@ -43,6 +43,12 @@ extension Tensor {
         batchGathered(_rolledIndices(count: shape[0], by: shift))
     }
 
+    /// The batch followed by the midpoints 0.5 (x_i + x_{i+1}) of neighbouring samples (rolled, so
+    /// the last pairs with the first): GAN-INT's interpolated captions, or their targets.
+    func appendingNeighbourMidpoints() -> Tensor {
+        batchConcatenated(adding(batchRolled(by: 1)).scaled(by: 0.5))
+    }
+
     /// Element-wise sum with `other` (same shape).
     public func adding(_ other: Tensor) -> Tensor {
         precondition(shape == other.shape, "adding \(shape) and \(other.shape)")
