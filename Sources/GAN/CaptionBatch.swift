@@ -19,13 +19,16 @@ public struct CaptionBatch: Sendable {
 
     /// `[count, vocabularySize]`: each caption's distinct words (ids 4 and up: not padding,
     /// `<START>`, `<END>` or `<UNK>`) with 1/k each for its k words; a row of zeros for a caption
-    /// without such words.
-    public func wordDistribution(vocabularySize: Int) -> Tensor {
-        var out = Tensor(zeros: [count, vocabularySize])
+    /// without such words. `columns` (at least `vocabularySize`) leaves zero columns after the
+    /// words, for classes that are not words (the `wordsOrFake` head's "fake").
+    public func wordDistribution(vocabularySize: Int, columns: Int? = nil) -> Tensor {
+        let columns = columns ?? vocabularySize
+        precondition(columns >= vocabularySize, "\(columns) columns for \(vocabularySize) words")
+        var out = Tensor(zeros: [count, columns])
         for row in 0..<count {
             let words = Set(tokens[row * tokensPerCaption..<(row + 1) * tokensPerCaption].lazy
                 .filter { $0 >= 4 && Int($0) < vocabularySize }.map(Int.init))
-            for w in words { out.data[row * vocabularySize + w] = 1 / Float(words.count) }
+            for w in words { out.data[row * columns + w] = 1 / Float(words.count) }
         }
         return out
     }

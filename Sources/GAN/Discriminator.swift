@@ -7,8 +7,8 @@ import Tensor
 ///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
 ///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
 ///     caption head (only with `captionReconstruction` > 0): trunk features flattened
-///            -> Linear(16 * 8w, gloveDimension or vocabularySize) -> the caption's predicted mean word
-///            vector, or one logit per vocabulary word (`captionTarget`)
+///            -> Linear(16 * 8w, gloveDimension, vocabularySize or vocabularySize + 1) -> the caption's
+///            predicted mean word vector, or one logit per vocabulary word (and one for "fake"; `captionTarget`)
 public final class Discriminator {
     public let configuration: GANConfiguration
     let trunk: Sequential

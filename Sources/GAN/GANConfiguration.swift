@@ -26,6 +26,13 @@ public enum CaptionTargetKind: String, Codable, Sendable, CaseIterable {
     /// against the caption's words as a distribution (each of its k distinct words 1/k), as a
     /// classifier whose classes are the words.
     case words
+    /// The caption's words as for `words`, plus one more class, "fake": D's head also learns on
+    /// G's images, with all of their mass on that class (the K + 1 classifier of Salimans et al.
+    /// 2016, with words as the K classes). Trained on real images only, the words head can be
+    /// satisfied by images that do not show the words (G's head loss falls nearly to D's on real
+    /// images while its objects stay blobs); with the fake class, a word's probability on G's
+    /// image rises only as far as the image also stops looking generated.
+    case wordsOrFake
 }
 
 /// The shape of the GAN-INT-CLS model and its loss switches.
@@ -105,7 +112,16 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var deepChannels: Int { width << ((stages ?? 1) - 1) }
 
     /// The number of values D's caption head predicts per image.
-    public var captionTargetDimension: Int { captionTarget == .vector ? gloveDimension : vocabularySize }
+    public var captionTargetDimension: Int {
+        switch captionTarget {
+        case .vector: gloveDimension
+        case .words: vocabularySize
+        case .wordsOrFake: vocabularySize + 1
+        }
+    }
+
+    /// The index of the "fake" class of the `wordsOrFake` head (after the vocabulary's words).
+    public var fakeCaptionClass: Int { vocabularySize }
 
     /// The dimension of the text vector the projections read.
     public var textDimension: Int { textEncoder == .glove ? gloveDimension : gruHidden }

@@ -18,6 +18,9 @@ public struct GANLosses: Sendable, Equatable {
     /// The loss of D's caption head on the real images' captions (`captionTarget`), unweighted;
     /// 0 when `captionReconstruction` is 0.
     public var caption: Float = 0
+    /// With `captionTarget` `wordsOrFake`: the head's loss on G's images in D's step (their
+    /// target the "fake" class), unweighted; 0 otherwise.
+    public var captionFake: Float = 0
     /// The same loss on G's images against the captions G was given (all of them,
     /// interpolated ones included: their targets are interpolated too), unweighted; 0 when
     /// `captionReconstruction` is 0.
@@ -49,7 +52,8 @@ extension GANModel {
         var generatorText = text
         // What D's caption head should read from each image: the caption's mean word vector or words.
         let captionTargets: Tensor? = c.captionReconstruction == 0 ? nil
-            : c.captionTarget == .vector ? captions.glove : captions.wordDistribution(vocabularySize: c.vocabularySize)
+            : c.captionTarget == .vector ? captions.glove
+            : captions.wordDistribution(vocabularySize: c.vocabularySize, columns: c.captionTargetDimension)
         var generatorTargets = captionTargets
         if c.interpolation {
             noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
@@ -78,7 +82,7 @@ extension GANModel {
         updateGeneratorAverage()
 
         return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated,
-                         matching: g.matching, caption: d.caption, generatorCaption: g.caption)
+                         matching: g.matching, caption: d.caption, captionFake: d.captionFake, generatorCaption: g.caption)
     }
 
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
@@ -92,12 +96,14 @@ extension GANModel {
     ///   - mismatch: for each image, the index of the caption used as its wrong one (nil: i + 1).
     ///   - fakeImages: generated images `[N, S, S, 3]` for `text` (constants here).
     ///   - captionTargets: with `captionReconstruction` w > 0, the real images' caption targets
-    ///     `[N, captionTargetDimension]`; D's loss then adds w times the caption head's loss on them.
-    /// - Returns: the three BCE terms, the caption head's error (0 without it) and the loss's
-    ///   gradient with respect to `text`.
+    ///     `[N, captionTargetDimension]`; D's loss then adds w times the caption head's loss on them
+    ///     (and with `wordsOrFake` w times its loss on `fakeImages` against the "fake" class).
+    /// - Returns: the three BCE terms, the caption head's error on the real and on the fake images
+    ///   (0 without it or, for the fakes, other than with `wordsOrFake`) and the loss's gradient
+    ///   with respect to `text`.
     public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor,
                                                  captionTargets: Tensor? = nil)
-        -> (real: Float, wrong: Float, fake: Float, caption: Float, textGradient: Tensor) {
+        -> (real: Float, wrong: Float, fake: Float, caption: Float, captionFake: Float, textGradient: Tensor) {
         let n = images.shape[0]
         let mismatch = mismatch ?? _rolledIndices(count: n, by: 1)
         let wrongText = text.batchGathered(mismatch)
@@ -118,12 +124,23 @@ extension GANModel {
         discriminator.trunkBackward(realFeatureGrad)
         var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
-        let fakeLogits = discriminator.headForward(features: discriminator.trunkForward(fakeImages), text: text)
+        let fakeFeatures = discriminator.trunkForward(fakeImages)
+        let fakeLogits = discriminator.headForward(features: fakeFeatures, text: text)
         let fake = BCEWithLogits.lossAndGradient(logits: fakeLogits, targets: Tensor(zeros: [n]))
         let fakeGrad = discriminator.headBackward(fake.gradient.scaled(by: 0.5))
-        discriminator.trunkBackward(fakeGrad.features)
+        var fakeFeatureGrad = fakeGrad.features
+        var captionFake: Float = 0
+        if captionTargets != nil && configuration.captionTarget == .wordsOrFake {
+            // The K + 1 head: every generated image's mass on the "fake" class.
+            var targets = Tensor(zeros: [n, configuration.captionTargetDimension])
+            for row in 0..<n { targets.data[row * configuration.captionTargetDimension + configuration.fakeCaptionClass] = 1 }
+            let (loss, grad) = captionLoss(features: fakeFeatures, targets: targets)
+            captionFake = loss
+            fakeFeatureGrad = fakeFeatureGrad.adding(grad)
+        }
+        discriminator.trunkBackward(fakeFeatureGrad)
         textGrad = textGrad.adding(fakeGrad.text)
-        return (real.loss, wrong.loss, fake.loss, caption, textGrad)
+        return (real.loss, wrong.loss, fake.loss, caption, captionFake, textGrad)
     }
 
     /// The loss of D's caption head on `features` against `targets` (mean squared error of the

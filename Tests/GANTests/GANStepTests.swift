@@ -169,6 +169,27 @@ import Testing
         #expect(last.caption < first.caption - 0.5, "D's words loss \(first.caption) -> \(last.caption)")
     }
 
+    /// The words-or-fake head learns both sides of one batch: D's loss on the real images' words
+    /// and on G's images' "fake" class both fall, and real images' targets leave "fake" at 0.
+    @Test func captionWordsOrFakeHeadLearnsWordsAndFakes() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.captionReconstruction = 1
+        c.captionTarget = .wordsOrFake
+        let model = GANModel(c, seed: 8)
+        #expect(model.parameters.first { $0.name == "d.caption.weight" }?.value.shape == [1005, 16 * 8])
+        let batch = testBatch(size: 8, imageSize: 16)
+        let targets = batch.captions.wordDistribution(vocabularySize: 1004, columns: c.captionTargetDimension)
+        #expect((0..<8).allSatisfy { targets.data[$0 * 1005 + c.fakeCaptionClass] == 0 })
+        var rng = SeededGenerator(seed: 5)
+        let first = model.trainStep(images: batch.images, captions: batch.captions, random: &rng)
+        #expect(abs(first.caption - log(1005)) < 0.2 && abs(first.captionFake - log(1005)) < 0.2,
+                "initial losses \(first.caption), \(first.captionFake)")
+        var last = first
+        for _ in 0..<30 { last = model.trainStep(images: batch.images, captions: batch.captions, random: &rng) }
+        #expect(last.caption < first.caption - 0.5, "D's words loss \(first.caption) -> \(last.caption)")
+        #expect(last.captionFake < first.captionFake - 0.5, "D's fake-class loss \(first.captionFake) -> \(last.captionFake)")
+    }
+
     /// G's step passes gradients through D without making D's weight gradients (D's next step
     /// zeroes them anyway); D's layers make them again afterwards.
     @Test func generatorStepLeavesDsWeightGradientsAlone() {

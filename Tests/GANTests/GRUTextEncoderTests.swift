@@ -52,7 +52,7 @@ import Testing
     /// (Its words form over a vocabulary of 40: softmax cross-entropy.)
     /// With `conditionalBatchNorm`, the text also enters at every batch norm of G.
     @Test(arguments: [(Float(0), Float(0), CaptionTargetKind.vector, false), (2, 0, .vector, false), (0, 3, .vector, false),
-                      (0, 3, .words, false), (0, 0, .vector, true)])
+                      (0, 3, .words, false), (0, 3, .wordsOrFake, false), (0, 0, .vector, true)])
     func generatorGradientThroughDiscriminatorMatchesFiniteDifferences(matching: Float, caption: Float, target: CaptionTargetKind,
                                                                        conditional: Bool) {
         var c = smallConfiguration(.glove, interpolation: true)
@@ -75,7 +75,7 @@ import Testing
             }
         }
         let targets = caption == 0 ? nil : target == .vector ? Tensor.normal([12, 50], std: 1, using: &rng)
-            : randomWordDistributions(rows: 12, vocabularySize: 40, using: &rng)
+            : randomWordDistributions(rows: 12, vocabularySize: 40, columns: c.captionTargetDimension, using: &rng)
         func loss() -> Double {
             let generated = model.generator.forward(noise: noise, text: text)
             let g = model.accumulateGeneratorGradients(generated: generated, text: text,
@@ -100,7 +100,7 @@ import Testing
 /// The caption head's loss in Double: mean squared error, or softmax cross-entropy averaged over rows.
 func captionHeadLoss(_ predictions: Tensor, _ targets: Tensor, _ kind: CaptionTargetKind) -> Double {
     let (p, t) = (predictions.data.map(Double.init), targets.data.map(Double.init))
-    guard kind == .words else { return zip(p, t).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(p.count) }
+    guard kind != .vector else { return zip(p, t).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Double(p.count) }
     let (n, c) = (predictions.rows, predictions.columns)
     return (0..<n).map { r in
         let row = p[r * c..<(r + 1) * c]
@@ -109,13 +109,15 @@ func captionHeadLoss(_ predictions: Tensor, _ targets: Tensor, _ kind: CaptionTa
     }.reduce(0, +) / Double(n)
 }
 
-/// Rows of 1/3 on three distinct random word ids of 4..<vocabularySize.
-func randomWordDistributions(rows: Int, vocabularySize: Int, using rng: inout SeededGenerator) -> Tensor {
-    var out = Tensor(zeros: [rows, vocabularySize])
+/// Rows of 1/3 on three distinct random word ids of 4..<vocabularySize, `columns` wide (default:
+/// the vocabulary; more for the `wordsOrFake` head, whose "fake" column stays 0).
+func randomWordDistributions(rows: Int, vocabularySize: Int, columns: Int? = nil, using rng: inout SeededGenerator) -> Tensor {
+    let columns = columns ?? vocabularySize
+    var out = Tensor(zeros: [rows, columns])
     for r in 0..<rows {
         var words = Set<Int>()
         while words.count < 3 { words.insert(4 + Int(rng.next() % UInt64(vocabularySize - 4))) }
-        for w in words { out.data[r * vocabularySize + w] = 1.0 / 3 }
+        for w in words { out.data[r * columns + w] = 1.0 / 3 }
     }
     return out
 }
@@ -143,7 +145,8 @@ func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], coun
 
 @Suite(.tensorExclusive) struct DiscriminatorGradientTests {
     /// D's gradient with the caption head on (its weights and the trunk's) against central finite
-    /// differences of D's whole loss: real + (wrong + fake) / 2 + w · the caption head's loss on the real images.
+    /// differences of D's whole loss: real + (wrong + fake) / 2 + w · the caption head's loss on the real images
+    /// (+ w · its loss on the fakes against the "fake" class, with `wordsOrFake`).
     @Test(arguments: CaptionTargetKind.allCases)
     func discriminatorGradientWithTheCaptionHeadMatchesFiniteDifferences(target: CaptionTargetKind) {
         var c = smallConfiguration(.glove, interpolation: false)
@@ -155,12 +158,13 @@ func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], coun
         var rng = SeededGenerator(seed: 6)
         let fakes = Tensor.uniform([6, 16, 16, 3], low: -1, high: 1, using: &rng)
         let targets = target == .vector ? Tensor.normal([6, 50], std: 1, using: &rng)
-            : randomWordDistributions(rows: 6, vocabularySize: 40, using: &rng)
+            : randomWordDistributions(rows: 6, vocabularySize: 40, columns: c.captionTargetDimension, using: &rng)
         func loss() -> Double {
             let d = model.accumulateDiscriminatorGradients(images: batch.images, text: batch.captions.glove, fakeImages: fakes,
                                                            captionTargets: targets)
             #expect(d.caption > 0)
-            return Double(d.real) + 0.5 * (Double(d.wrong) + Double(d.fake)) + 2 * Double(d.caption)
+            #expect((d.captionFake > 0) == (target == .wordsOrFake))
+            return Double(d.real) + 0.5 * (Double(d.wrong) + Double(d.fake)) + 2 * (Double(d.caption) + Double(d.captionFake))
         }
         model.discriminatorOptimizer.zeroGrad()
         _ = loss()
