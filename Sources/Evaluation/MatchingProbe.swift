@@ -43,7 +43,9 @@ struct MatchingProbe {
     }
 
     private func score(_ features: Tensor, _ labels: [[Int]], _ data: any AttributeLabeledData) -> [Float] {
-        let text = model.encode(encoder.encode(labels.map(data.caption(for:))).captions)
-        return model.discriminator.headForward(features: features, text: text).data
+        let captions = encoder.encode(labels.map(data.caption(for:))).captions
+        let c = model.configuration
+        return model.discriminator.headForward(features: features, text: model.encode(captions),
+                                               words: c.wordProjection ? captions.wordDistribution(vocabularySize: c.vocabularySize) : nil).data
     }
 }

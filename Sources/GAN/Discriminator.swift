@@ -9,6 +9,8 @@ import Tensor
 ///     caption head (only with `captionReconstruction` > 0): trunk features flattened
 ///            -> Linear(16 * 8w, gloveDimension, vocabularySize or vocabularySize + 1) -> the caption's
 ///            predicted mean word vector, or one logit per vocabulary word (and one for "fake"; `captionTarget`)
+///     word projection (only with `wordProjection`): the logit += ⟨Linear(vocabularySize, 8w)(words),
+///            trunk features averaged over the 4x4 positions⟩
 public final class Discriminator {
     public let configuration: GANConfiguration
     let trunk: Sequential
@@ -18,6 +20,10 @@ public final class Discriminator {
     let joint: Sequential
     /// Predicts the caption vector from the trunk's features; nil unless `captionReconstruction` > 0.
     let captionHead: Linear?
+    /// Embeds the caption's words for the projection term; nil unless `wordProjection`.
+    let wordEmbedding: Linear?
+    /// The last `headForward`'s pooled features and embedded words `[N, 8w]` each, for `headBackward`.
+    private var projectionCache: (pooled: Tensor, embedded: Tensor)?
 
     /// A discriminator with N(0, 0.02) weights drawn from `generator`.
     public init(_ configuration: GANConfiguration, generator: inout SeededGenerator) {
@@ -42,10 +48,12 @@ public final class Discriminator {
                             Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)])
         captionHead = c.captionReconstruction > 0
             ? Linear(16 * channels, c.captionTargetDimension, name: "d.caption", generator: &generator) : nil
+        wordEmbedding = c.wordProjection ? Linear(c.vocabularySize, channels, bias: false, name: "d.words", generator: &generator) : nil
     }
 
     public var parameters: [Parameter] {
         trunk.parameters + textProjection.parameters + joint.parameters + (captionHead?.parameters ?? [])
+            + (wordEmbedding?.parameters ?? [])
     }
 
     /// False during G's step: D's convolutions and Linear layers then pass gradients back to the
@@ -54,7 +62,7 @@ public final class Discriminator {
     public var accumulatesParameterGradients: Bool {
         get { trunk.layers.compactMap { $0 as? Conv2d }.first?.accumulatesParameterGradients ?? true }
         set {
-            for layer in trunk.layers + textProjection.layers + joint.layers + (captionHead.map { [$0] } ?? []) {
+            for layer in trunk.layers + textProjection.layers + joint.layers + [captionHead, wordEmbedding].compactMap({ $0 }) {
                 (layer as? Conv2d)?.accumulatesParameterGradients = newValue
                 (layer as? Linear)?.accumulatesParameterGradients = newValue
             }
@@ -77,11 +85,25 @@ public final class Discriminator {
     @discardableResult
     public func trunkBackward(_ gradFeatures: Tensor) -> Tensor { trunk.backward(gradFeatures) }
 
-    /// Logits `[N]` for trunk features `[N, 4, 4, 8w]` paired with text vectors `[N, T]`.
-    public func headForward(features: Tensor, text: Tensor) -> Tensor {
+    /// Logits `[N]` for trunk features `[N, 4, 4, 8w]` paired with text vectors `[N, T]` and, with
+    /// `wordProjection` (where it is required), the captions' word distributions `[N, vocabularySize]`.
+    public func headForward(features: Tensor, text: Tensor, words: Tensor? = nil) -> Tensor {
         let projected = replicate.forward(textProjection.forward(text))
-        let logits = joint.forward(concat.forward([features, projected]))
-        return logits.reshaped([logits.shape[0]])
+        var logits = joint.forward(concat.forward([features, projected])).reshaped([features.shape[0]])
+        if let wordEmbedding {
+            guard let words else { preconditionFailure("D's word projection needs the captions' words") }
+            let (n, c) = (features.shape[0], features.shape[3])
+            let positions = features.count / (n * c)
+            var pooled = Tensor(zeros: [n, c])
+            for r in 0..<n {
+                for p in 0..<positions { for k in 0..<c { pooled.data[r * c + k] += features.data[(r * positions + p) * c + k] } }
+            }
+            for i in pooled.data.indices { pooled.data[i] /= Float(positions) }
+            let embedded = wordEmbedding.forward(words)
+            for r in 0..<n { for k in 0..<c { logits.data[r] += pooled.data[r * c + k] * embedded.data[r * c + k] } }
+            projectionCache = (pooled, embedded)
+        }
+        return logits
     }
 
     /// The predictions `[N, captionTargetDimension]` of the caption head for trunk features
@@ -101,6 +123,21 @@ public final class Discriminator {
     public func headBackward(_ gradLogits: Tensor) -> (features: Tensor, text: Tensor) {
         let n = gradLogits.count
         let parts = concat.backward(joint.backward(gradLogits.reshaped([n, 1, 1, 1])))
-        return (parts[0], textProjection.backward(replicate.backward(parts[1])))
+        var features = parts[0]
+        if let wordEmbedding, let (pooled, embedded) = projectionCache {
+            // d logit / d embedded = pooled features; d logit / d feature at every position = embedded / positions.
+            let c = pooled.shape[1], positions = features.count / (n * c)
+            var gradEmbedded = Tensor(zeros: [n, c])
+            for r in 0..<n {
+                let g = gradLogits.data[r]
+                for k in 0..<c {
+                    gradEmbedded.data[r * c + k] = g * pooled.data[r * c + k]
+                    let e = g * embedded.data[r * c + k] / Float(positions)
+                    for p in 0..<positions { features.data[(r * positions + p) * c + k] += e }
+                }
+            }
+            _ = wordEmbedding.backward(gradEmbedded)
+        }
+        return (features, textProjection.backward(replicate.backward(parts[1])))
     }
 }

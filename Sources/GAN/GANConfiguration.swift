@@ -83,6 +83,14 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// starts as the plain batch norm), as in de Vries et al. 2017 and the generators of SNGAN and
     /// BigGAN. The caption then acts at every resolution where G draws shapes.
     public var conditionalBatchNorm = false
+    /// A projection term in D's logit (not in Reed et al.; false = the paper, where the caption
+    /// enters D only by concatenation before a 1x1 conv): D's logit gains ⟨E·words, mean features⟩,
+    /// the caption's words (each of its k distinct words 1/k, as for the words head) embedded by a
+    /// learned E (`d.words`, vocabularySize -> 8w, no bias) and dotted with D's 4x4 trunk features
+    /// averaged over the 16 positions: the projection discriminator of Miyato & Koyama 2018, with the
+    /// caption's words as the class. Each word then has its own direction in D's image features, in
+    /// the same logit G is trained on, so G can only raise it by looking real and showing the words.
+    public var wordProjection = false
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -163,5 +171,6 @@ extension GANConfiguration {
         captionReconstruction = try c.decodeIfPresent(Float.self, forKey: .captionReconstruction) ?? captionReconstruction
         captionTarget = try c.decodeIfPresent(CaptionTargetKind.self, forKey: .captionTarget) ?? captionTarget
         conditionalBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .conditionalBatchNorm) ?? conditionalBatchNorm
+        wordProjection = try c.decodeIfPresent(Bool.self, forKey: .wordProjection) ?? wordProjection
     }
 }

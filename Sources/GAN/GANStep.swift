@@ -55,10 +55,14 @@ extension GANModel {
             : c.captionTarget == .vector ? captions.glove
             : captions.wordDistribution(vocabularySize: c.vocabularySize, columns: c.captionTargetDimension)
         var generatorTargets = captionTargets
+        // The captions' words for D's projection term.
+        let words: Tensor? = c.wordProjection ? captions.wordDistribution(vocabularySize: c.vocabularySize) : nil
+        var generatorWords = words
         if c.interpolation {
             noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
             generatorText = text.appendingNeighbourMidpoints()
             generatorTargets = generatorTargets?.appendingNeighbourMidpoints()
+            generatorWords = generatorWords?.appendingNeighbourMidpoints()
         }
         let generated = generator.forward(noise: noise, text: generatorText)
         func blurred(_ x: Tensor) -> Tensor {
@@ -69,7 +73,7 @@ extension GANModel {
         discriminatorOptimizer.zeroGrad()
         let d = accumulateDiscriminatorGradients(images: blurred(images), text: text, mismatch: mismatch,
                                                  fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated),
-                                                 captionTargets: captionTargets)
+                                                 captionTargets: captionTargets, words: words)
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
 
@@ -77,7 +81,7 @@ extension GANModel {
         generatorOptimizer.zeroGrad()
         // Additive noise leaves the gradient with respect to G's output unchanged.
         let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch,
-                                             captionTargets: generatorTargets)
+                                             captionTargets: generatorTargets, words: generatorWords)
         generatorOptimizer.update()
         updateGeneratorAverage()
 
@@ -98,18 +102,21 @@ extension GANModel {
     ///   - captionTargets: with `captionReconstruction` w > 0, the real images' caption targets
     ///     `[N, captionTargetDimension]`; D's loss then adds w times the caption head's loss on them
     ///     (and with `wordsOrFake` w times its loss on `fakeImages` against the "fake" class).
+    ///   - words: with `wordProjection` (required then), the word distributions of `text`'s captions
+    ///     `[N, vocabularySize]` (the mismatched pairs use `words[mismatch[i]]`).
     /// - Returns: the three BCE terms, the caption head's error on the real and on the fake images
     ///   (0 without it or, for the fakes, other than with `wordsOrFake`) and the loss's gradient
     ///   with respect to `text`.
     public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor,
-                                                 captionTargets: Tensor? = nil)
+                                                 captionTargets: Tensor? = nil, words: Tensor? = nil)
         -> (real: Float, wrong: Float, fake: Float, caption: Float, captionFake: Float, textGradient: Tensor) {
         let n = images.shape[0]
         let mismatch = mismatch ?? _rolledIndices(count: n, by: 1)
         let wrongText = text.batchGathered(mismatch)
         let realFeatures = discriminator.trunkForward(images)
         let pairLogits = discriminator.headForward(features: realFeatures.batchConcatenated(realFeatures),
-                                                   text: text.batchConcatenated(wrongText))
+                                                   text: text.batchConcatenated(wrongText),
+                                                   words: words.map { $0.batchConcatenated($0.batchGathered(mismatch)) })
         let real = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(0..<n),
                                                  targets: Tensor(zeros: [n], value: configuration.realLabel))
         let wrong = BCEWithLogits.lossAndGradient(logits: pairLogits.batchSlice(n..<2 * n), targets: Tensor(zeros: [n]))
@@ -125,7 +132,7 @@ extension GANModel {
         var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
         let fakeFeatures = discriminator.trunkForward(fakeImages)
-        let fakeLogits = discriminator.headForward(features: fakeFeatures, text: text)
+        let fakeLogits = discriminator.headForward(features: fakeFeatures, text: text, words: words)
         let fake = BCEWithLogits.lossAndGradient(logits: fakeLogits, targets: Tensor(zeros: [n]))
         let fakeGrad = discriminator.headBackward(fake.gradient.scaled(by: 0.5))
         var fakeFeatureGrad = fakeGrad.features
@@ -169,14 +176,15 @@ extension GANModel {
     ///   - mismatch: for each of the first N images, the index of its wrong caption (nil: i + 1).
     ///   - captionTargets: with `captionReconstruction` w > 0, the caption targets of all the
     ///     images (same leading extent); G's loss then adds w times D's caption-head loss on them.
+    ///   - words: with `wordProjection` (required then), the word distributions of `text`'s captions.
     public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil,
-                                             captionTargets: Tensor? = nil)
+                                             captionTargets: Tensor? = nil, words: Tensor? = nil)
         -> (loss: Float, interpolated: Float, matching: Float, caption: Float) {
         discriminator.accumulatesParameterGradients = false
         defer { discriminator.accumulatesParameterGradients = true }
         let m = generated.shape[0]
         let features = discriminator.trunkForward(generated)
-        let logits = discriminator.headForward(features: features, text: text)
+        let logits = discriminator.headForward(features: features, text: text, words: words)
         let ones = Tensor(zeros: [n], value: 1)
         let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
         var gradLogits = gLoss.gradient
@@ -191,9 +199,11 @@ extension GANModel {
         let weight = configuration.generatorMatching
         if weight > 0 {
             let own = features.batchSlice(0..<n)
+            let wrong = mismatch ?? _rolledIndices(count: n, by: 1)
             let pairLogits = discriminator.headForward(
                 features: own.batchConcatenated(own),
-                text: text.batchSlice(0..<n).batchConcatenated(text.batchSlice(0..<n).batchGathered(mismatch ?? _rolledIndices(count: n, by: 1))))
+                text: text.batchSlice(0..<n).batchConcatenated(text.batchSlice(0..<n).batchGathered(wrong)),
+                words: words.map { $0.batchSlice(0..<n).batchConcatenated($0.batchSlice(0..<n).batchGathered(wrong)) })
             // softplus(wrong − own) is the BCE of (own − wrong) with target 1.
             let gap = pairLogits.batchSlice(0..<n).adding(pairLogits.batchSlice(n..<2 * n).scaled(by: -1))
             let match = BCEWithLogits.lossAndGradient(logits: gap, targets: ones)

@@ -72,7 +72,8 @@ import Training
                                   ("f", #"{"model": {"generatorAverage": 1}}"#, "generatorAverage"),
                                   ("g", #"{"model": {"captionReconstruction": -1}}"#, "captionReconstruction"),
                                   ("h", #"{"model": {"captionTarget": "letters"}}"#, "captionTarget"),
-                                  ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm")] {
+                                  ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm"),
+                                  ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
