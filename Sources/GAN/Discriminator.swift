@@ -92,13 +92,9 @@ public final class Discriminator {
         var logits = joint.forward(concat.forward([features, projected])).reshaped([features.shape[0]])
         if let wordEmbedding {
             guard let words else { preconditionFailure("D's word projection needs the captions' words") }
+            // The mean over the 4x4 positions: the sum that replication's adjoint makes, over 16.
             let (n, c) = (features.shape[0], features.shape[3])
-            let positions = features.count / (n * c)
-            var pooled = Tensor(zeros: [n, c])
-            for r in 0..<n {
-                for p in 0..<positions { for k in 0..<c { pooled.data[r * c + k] += features.data[(r * positions + p) * c + k] } }
-            }
-            for i in pooled.data.indices { pooled.data[i] /= Float(positions) }
+            let pooled = replicate.backward(features).scaled(by: 1 / Float(replicate.height * replicate.width))
             let embedded = wordEmbedding.forward(words)
             for r in 0..<n { for k in 0..<c { logits.data[r] += pooled.data[r * c + k] * embedded.data[r * c + k] } }
             projectionCache = (pooled, embedded)
@@ -125,18 +121,17 @@ public final class Discriminator {
         let parts = concat.backward(joint.backward(gradLogits.reshaped([n, 1, 1, 1])))
         var features = parts[0]
         if let wordEmbedding, let (pooled, embedded) = projectionCache {
-            // d logit / d embedded = pooled features; d logit / d feature at every position = embedded / positions.
-            let c = pooled.shape[1], positions = features.count / (n * c)
-            var gradEmbedded = Tensor(zeros: [n, c])
+            // d logit / d embedded = pooled features; d logit / d feature at every position = embedded / 16.
+            let c = pooled.shape[1]
+            var gradEmbedded = Tensor(zeros: [n, c]), gradPooled = Tensor(zeros: [n, c])
             for r in 0..<n {
-                let g = gradLogits.data[r]
                 for k in 0..<c {
-                    gradEmbedded.data[r * c + k] = g * pooled.data[r * c + k]
-                    let e = g * embedded.data[r * c + k] / Float(positions)
-                    for p in 0..<positions { features.data[(r * positions + p) * c + k] += e }
+                    gradEmbedded.data[r * c + k] = gradLogits.data[r] * pooled.data[r * c + k]
+                    gradPooled.data[r * c + k] = gradLogits.data[r] * embedded.data[r * c + k]
                 }
             }
             _ = wordEmbedding.backward(gradEmbedded)
+            features = features.adding(replicate.forward(gradPooled).scaled(by: 1 / Float(replicate.height * replicate.width)))
         }
         return (features, textProjection.backward(replicate.backward(parts[1])))
     }
