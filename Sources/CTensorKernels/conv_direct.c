@@ -296,6 +296,20 @@ static void outer_accumulate(const float *s, long s_sample, long s_row, long s_c
                  dw + (size_t)i * dw_row + o, dw_row);
 }
 
+/// The outputs o in [0, count) whose tap k reads inside the image: padding <= o * stride + k < padding + size.
+/// The weight gradients sum only over those (the others multiply zero padding: bit-identical sums).
+typedef struct {
+    int first, end;
+} range;
+
+static range tap_outputs(int padding, int size, int k, int stride, int count) {
+    int low = padding - k, high = padding + size - k;  // o * stride in [low, high)
+    range r = {low <= 0 ? 0 : (low + stride - 1) / stride, high <= 0 ? 0 : (high + stride - 1) / stride};
+    r.first = clamp(r.first, 0, count);
+    r.end = clamp(r.end, r.first, count);
+    return r;
+}
+
 size_t t2i_conv_weight_grad_scratch_count(int samples, int height, int width, int channels, int padding) {
     return (size_t)samples * padded_count(height, width, channels, padding);
 }
@@ -307,12 +321,18 @@ void t2i_conv_weight_grad_block(const float *image, int samples, int height, int
     int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
     long padded_row = (long)padded_w * channels, image_floats = (long)padded_count(height, width, channels, padding);
     pad_images(image, samples, height, width, channels, padding, 0, scratch);
-    for (int ky = 0; ky < kernel_h; ky++)
-        for (int kx = 0; kx < kernel_w; kx++)
-            outer_accumulate(scratch + ky * padded_row + (long)kx * channels, image_floats, (long)stride * padded_row,
-                             (long)stride * channels, channels, grad_output, (long)out_h * out_w * out,
-                             (long)out_w * out, out, out, samples, out_h, out_w,
+    for (int ky = 0; ky < kernel_h; ky++) {
+        range rows = tap_outputs(padding, height, ky, stride, out_h);
+        for (int kx = 0; kx < kernel_w; kx++) {
+            range cols = tap_outputs(padding, width, kx, stride, out_w);
+            if (rows.end <= rows.first || cols.end <= cols.first) continue;
+            outer_accumulate(scratch + (ky + (long)rows.first * stride) * padded_row + (long)(kx + cols.first * stride) * channels,
+                             image_floats, (long)stride * padded_row, (long)stride * channels, channels,
+                             grad_output + ((long)rows.first * out_w + cols.first) * out, (long)out_h * out_w * out,
+                             (long)out_w * out, out, out, samples, rows.end - rows.first, cols.end - cols.first,
                              dw + ((size_t)ky * kernel_w + kx) * channels * out, out);
+        }
+    }
 }
 
 size_t t2i_conv_transpose_s2_weight_grad_scratch_count(int samples, int height, int width, int out) {
@@ -326,11 +346,18 @@ void t2i_conv_transpose_s2_weight_grad_block(const float *input, int samples, in
     int padded_w = 2 * width + 2;
     long padded_row = (long)padded_w * out, padded_floats = (long)padded_count(2 * height, 2 * width, out, 1);
     pad_images(grad_output, samples, 2 * height, 2 * width, out, 1, 0, scratch);
-    for (int ky = 0; ky < 4; ky++)
-        for (int kx = 0; kx < 4; kx++)
-            outer_accumulate(input, (long)height * width * in, (long)width * in, in, in,
-                             scratch + ky * padded_row + (long)kx * out, padded_floats, 2 * padded_row, 2L * out, out,
-                             samples, height, width, dw + ((size_t)ky * 4 + kx) * out, 16L * out);
+    for (int ky = 0; ky < 4; ky++) {
+        range rows = tap_outputs(1, 2 * height, ky, 2, height);
+        for (int kx = 0; kx < 4; kx++) {
+            range cols = tap_outputs(1, 2 * width, kx, 2, width);
+            if (rows.end <= rows.first || cols.end <= cols.first) continue;
+            outer_accumulate(input + ((long)rows.first * width + cols.first) * in, (long)height * width * in,
+                             (long)width * in, in, in,
+                             scratch + (ky + 2L * rows.first) * padded_row + (long)(kx + 2 * cols.first) * out,
+                             padded_floats, 2 * padded_row, 2L * out, out, samples, rows.end - rows.first,
+                             cols.end - cols.first, dw + ((size_t)ky * 4 + kx) * out, 16L * out);
+        }
+    }
 }
 #else
 int t2i_outer_supported(int s_count, int v_count) { (void)s_count; (void)v_count; return 0; }
