@@ -67,9 +67,10 @@ extension Conv2d {
     /// kernel: dX[2p−1+ky, 2q−1+kx, c] = Σ dY[p, q, o] · W[ky, kx, c, o], which is the transposed
     /// convolution of dY with the weight W'[o, ky, kx, c]. No gradient-patch matrix, no col2im scatter.
     /// Measured against GEMM + col2im (fwd+bwd, 2 threads, batch 64): 1.05-1.12x on D's 32->16 and
-    /// 16->8 layers, 0.97-0.98x on 8->4 (a 4x4 gradient), which therefore stays on the GEMM.
+    /// 16->8 layers; on 8->4 (a 4x4 gradient) 0.97-0.98x until the kernel skipped the taps that
+    /// read padding (23% of them there), then 1.05-1.07x, so down to 4x4 outputs per sample.
     static func inputGradientUsesPhaseKernel(_ geometry: ConvGeometry) -> Bool {
-        geometry.suitsBackwardKernels
+        geometry.rowsPerSample >= 16
             && geometry.height == 2 * geometry.outHeight && geometry.width == 2 * geometry.outWidth
             && ConvTranspose2d.usesPhaseKernel(geometry, out: geometry.channels)
     }

@@ -19,11 +19,19 @@ struct ConvGeometry: Equatable {
     var rowsPerSample: Int { outHeight * outWidth }
     /// True when the layer's low-resolution side (a convolution's output, a transposed
     /// convolution's input: `rowsPerSample` either way) has at least 8x8 pixels per sample, where
-    /// the AVX-512 backward kernels beat im2col + GEMM. On the 4x4 side of D's 8->4 and G's 4->8
-    /// layers they measured 0.97-0.98x (input gradients) and 0.81-0.88x (weight gradients at width
-    /// 64: a block of one or two 4x4 samples is too few pixels to repay adding each tile into an
-    /// 8 MB partial gradient), fwd+bwd, 2 threads, batch 64.
+    /// every AVX-512 backward kernel beats im2col + GEMM. On the 4x4 side of G's 4->8 layer the
+    /// input gradient on the direct kernel measured 0.90-0.97x (fwd+bwd, 2 threads, batch 64): a
+    /// block of a few 4x4 samples re-reads the 2-8 MB weight from L3 for too few pixels.
+    /// `Conv2d.inputGradientUsesPhaseKernel` and `suitsWeightGradientKernel` go further down.
     var suitsBackwardKernels: Bool { rowsPerSample >= 64 }
+
+    /// True when the weight gradient of this layer, with `weightCount` weights, runs on the
+    /// outer-product kernel: 8x8 or more low-resolution pixels per sample, or 4x4 with a weight of
+    /// at most 2 MB (width 32's D 8->4 and G 4->8: 1.22-1.25x and 1.09x fwd+bwd; at width 64 their
+    /// 8 MB weights measured 0.93-0.95x, each block of two 4x4 samples adding into an 8 MB partial).
+    func suitsWeightGradientKernel(weightCount: Int) -> Bool {
+        suitsBackwardKernels || (rowsPerSample >= 16 && weightCount * MemoryLayout<Float>.size <= 2 << 20)
+    }
     /// Image elements per sample.
     var sampleCount: Int { height * width * channels }
 

@@ -37,10 +37,10 @@ enum _DirectWeightGradient {
 extension Conv2d {
     /// True when the weight gradient of `geometry` runs on the outer-product kernel: not a 1x1
     /// convolution (a plain GEMM on the input, nothing to save), enough output pixels per sample
-    /// (`ConvGeometry.suitsBackwardKernels`), input channels a multiple of 4 (the RGB layer stays on
-    /// im2col + GEMM) and outputs a multiple of 16.
+    /// for its weight size (`ConvGeometry.suitsWeightGradientKernel`), input channels a multiple of
+    /// 4 (the RGB layer stays on im2col + GEMM) and outputs a multiple of 16.
     static func weightGradientUsesDirectKernel(_ geometry: ConvGeometry, out: Int) -> Bool {
-        !geometry.isIdentity && geometry.suitsBackwardKernels
+        !geometry.isIdentity && geometry.suitsWeightGradientKernel(weightCount: geometry.patchSize * out)
             && t2i_outer_supported(Int32(geometry.channels), Int32(out)) != 0
     }
 
@@ -67,12 +67,12 @@ extension Conv2d {
 
 extension ConvTranspose2d {
     /// True when the weight gradient runs on the outer-product kernel: a 4x4, stride-2, padding-1
-    /// layer (every upsampling layer of G) with enough input pixels per sample
-    /// (`ConvGeometry.suitsBackwardKernels`), inputs a multiple of 4 and outputs of 16 (G's RGB
+    /// layer (every upsampling layer of G) with enough input pixels per sample for its weight size
+    /// (`ConvGeometry.suitsWeightGradientKernel`), inputs a multiple of 4 and outputs of 16 (G's RGB
     /// output layer stays on im2col + GEMM).
     static func weightGradientUsesDirectKernel(_ geometry: ConvGeometry, cin: Int) -> Bool {
         geometry.kernelH == 4 && geometry.kernelW == 4 && geometry.stride == 2 && geometry.padding == 1
-            && geometry.suitsBackwardKernels
+            && geometry.suitsWeightGradientKernel(weightCount: cin * 16 * geometry.channels)
             && geometry.height == 2 * geometry.outHeight && geometry.width == 2 * geometry.outWidth
             && t2i_outer_supported(Int32(cin), Int32(geometry.channels)) != 0
     }

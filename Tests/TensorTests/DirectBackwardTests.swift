@@ -1,11 +1,12 @@
 import Tensor
 import Testing
 
-/// The input gradients of 4x4, stride-2, padding-1 convolutions (on the phase kernel) and of
-/// transposed convolutions (on the direct kernel) where the CPU has AVX-512 and the gradient has at
-/// least 8x8 pixels, elsewhere on GEMM + col2im; and their weight gradients (on the outer-product
-/// kernel where the input channels are a multiple of 4 and the outputs of 16, elsewhere on im2col +
-/// GEMM). Either way each case must match a Double loop over the definition, on 1 and 2 threads,
+/// The input gradients of 4x4, stride-2, padding-1 convolutions (on the phase kernel down to a 4x4
+/// output gradient) and of transposed convolutions (on the direct kernel where the gradient has at
+/// least 8x8 pixels), elsewhere on GEMM + col2im, where the CPU has AVX-512; and their weight
+/// gradients (on the outer-product kernel where the input channels are a multiple of 4, the outputs
+/// of 16, and the low-resolution side has 8x8 pixels or 4x4 with at most 2 MB of weight; elsewhere
+/// on im2col + GEMM). Either way each case must match a Double loop over the definition, on 1 and 2 threads,
 /// including several samples per block and batches that the layers split into sample blocks.
 extension DeterminismTests {
     /// `layer` forward on a random input of `shape` (seed `seed`), then backward on a random
@@ -22,7 +23,8 @@ extension DeterminismTests {
         StrideTwoCase(batch: 2, height: 18, width: 16, cin: 48, cout: 16),
         StrideTwoCase(batch: 2, height: 16, width: 16, cin: 64, cout: 32),
         StrideTwoCase(batch: 9, height: 16, width: 16, cin: 32, cout: 64),  // blocked weight gradient
-        StrideTwoCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: GEMM + col2im
+        StrideTwoCase(batch: 2, height: 8, width: 8, cin: 64, cout: 128),   // a 4x4 gradient: kernels
+        StrideTwoCase(batch: 1, height: 8, width: 8, cin: 128, cout: 288),  // 4x4 and 2.3 MB of weight: dW on GEMM
         StrideTwoCase(batch: 3, height: 16, width: 16, cin: 12, cout: 48),  // dW tiles of 4 inputs x 48 outputs
         StrideTwoCase(batch: 3, height: 16, width: 16, cin: 3, cout: 32),   // RGB input: dW on im2col + GEMM
     ], [1, 2])
@@ -72,7 +74,8 @@ extension DeterminismTests {
         StrideTwoCase(batch: 2, height: 8, width: 10, cin: 48, cout: 16),
         StrideTwoCase(batch: 2, height: 8, width: 8, cin: 128, cout: 32),
         StrideTwoCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32),  // blocked weight gradient
-        StrideTwoCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM
+        StrideTwoCase(batch: 2, height: 4, width: 4, cin: 64, cout: 32),  // a 4x4 gradient: GEMM; dW on the kernel
+        StrideTwoCase(batch: 1, height: 4, width: 4, cin: 320, cout: 128),  // 4x4 and 2.6 MB of weight: dW on GEMM too
         StrideTwoCase(batch: 3, height: 8, width: 8, cin: 20, cout: 64),  // dW tiles of 4 inputs x 64 outputs
         StrideTwoCase(batch: 4, height: 8, width: 9, cin: 8, cout: 48),   // dW tiles of 8 inputs x 48 outputs
     ], [1, 2])
