@@ -46,8 +46,10 @@ public final class Activation: Layer {
                 let s = _SendableConstPointer(sp.baseAddress!), d = _SendablePointer(p.baseAddress!)
                 _elementwise(saved.count) { range in
                     switch kind {
-                    case .relu: for i in range where s.base[i] <= 0 { d.base[i] = 0 }
-                    case .leakyReLU(let a): for i in range where s.base[i] <= 0 { d.base[i] *= a }
+                    // Selects, not `where` filters: the signs are random, and a branch per element
+                    // mispredicted about half the time (7.8% of a make-train step in perf).
+                    case .relu: for i in range { d.base[i] = s.base[i] <= 0 ? 0 : d.base[i] }
+                    case .leakyReLU(let a): for i in range { let g = d.base[i]; d.base[i] = s.base[i] <= 0 ? g * a : g }
                     case .tanh: for i in range { let y = s.base[i]; d.base[i] *= 1 - y * y }
                     case .sigmoid: for i in range { let y = s.base[i]; d.base[i] *= y * (1 - y) }
                     }
