@@ -17,10 +17,6 @@ static int clamp(int value, int low, int high) { return value < low ? low : valu
 
 static size_t slack(int stride, int channels) { return (size_t)MAX_TILE * stride * channels; }
 
-size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
-    // The padded images and zero slack for the pixels a short last tile reads past the row end.
-    return (size_t)samples * padded_count(height, width, channels, padding) + slack(stride, channels);
-}
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -44,13 +40,18 @@ static void pad_images(const float *image, int samples, int height, int width, i
 
 /// Where a tile's patches meet the zero padding, so that the tile skips those products (each would
 /// add exactly 0, so skipping them leaves every sum bit-identical): patch rows [`ky0`, `ky1`) of the
-/// kernel lie in the image for every pixel of the tile; the first `lead` floats of each patch row of
-/// pixel 0 and the last `trail` floats of each patch row of pixel P - 1 are left or right padding.
-/// On a 4x4, stride-2, padding-1 layer these are 23% of the products of an 8x8 -> 4x4 convolution,
-/// 12% at 16x16 and 6% at 32x32 (what oneDNN's direct convolutions skip too).
+/// kernel and the floats [`j0`, `j1`) of each patch row lie in the image for every pixel of the tile;
+/// besides, pixel 0 reads left padding below float `lead` of a row and pixel P - 1 right padding from
+/// float `tail` on. On a 4x4, stride-2, padding-1 layer these are 23% of the products of an 8x8 ->
+/// 4x4 convolution, 12% at 16x16 and 6% at 32x32 (what oneDNN's direct convolutions skip too).
 typedef struct {
-    int ky0, ky1, lead, trail;
+    int ky0, ky1, j0, j1, lead, tail;
 } tile_window;
+
+/// The window of a whole patch row of `run` floats with no column padding.
+static tile_window full_rows(int ky0, int ky1, int run) {
+    return (tile_window){.ky0 = ky0, .ky1 = ky1, .j0 = 0, .j1 = run, .lead = 0, .tail = run};
+}
 
 /// Pixels `first` .. `last` (inclusive) of the tile add x[p * step + j] * w for j in [`j0`, `j1`).
 #define TILE_TAPS(P, V, first, last, j0, j1)                                                           \
@@ -67,7 +68,7 @@ typedef struct {
 /// P pixels (`step` floats apart in the padded image, `out_step` apart in the output) x V vectors of 16
 /// outputs: acc[p][v] += the pixel's patch (kernel rows `row_stride` apart, each a contiguous run
 /// of `run` floats) times weight[k][v] (rows of V * 16 floats), in patch order, over the rows and
-/// columns `window` leaves. Pixels past `count` read the zero slack after the image and are not stored.
+/// floats `window` leaves. Pixels past `count` read the zero slack after the image and are not stored.
 #define DEFINE_TILE(P, V)                                                                              \
     __attribute__((target("avx512f"))) static void tile_##P##_##V(                                     \
         const float *first, long step, int count, long row_stride, tile_window window, int run,        \
@@ -75,13 +76,12 @@ typedef struct {
         v16 acc[P][V];                                                                                  \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             UNROLL for (int v = 0; v < V; v++) acc[p][v] = (v16){0};                                    \
-        int lead = window.lead < run ? window.lead : run;                                               \
-        int body_end = run - window.trail > lead ? run - window.trail : lead;                           \
+        int lead = clamp(window.lead, window.j0, window.j1), tail = clamp(window.tail, lead, window.j1); \
         for (int ky = window.ky0; ky < window.ky1; ky++) {                                              \
             const float *x = first + ky * row_stride, *wk = weight + (long)ky * run * V * LANES;        \
-            TILE_TAPS(P, V, 1, P - 1, 0, lead)                                                          \
-            TILE_TAPS(P, V, 0, P - 1, lead, body_end)                                                   \
-            TILE_TAPS(P, V, 0, P - 2, body_end, run)                                                    \
+            TILE_TAPS(P, V, 1, P - 1, window.j0, lead)                                                  \
+            TILE_TAPS(P, V, 0, P - 1, lead, tail)                                                       \
+            TILE_TAPS(P, V, 0, P - 2, tail, window.j1)                                                  \
         }                                                                                               \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             if (p < count)                                                                              \
@@ -135,6 +135,26 @@ void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, fl
         memcpy(packed, weight + (size_t)k * out + (size_t)slice * width, (size_t)width * sizeof(float));
 }
 
+/// Pixels per tile of the direct kernel for this weight.
+static int direct_tile_pixels(int patch, int out) { return tile_pixels[slice_width(patch, out) / LANES - 1]; }
+
+/// True when output rows are narrower than a tile, so tiles run over one output position in `per`
+/// samples instead of along a row (where most of each tile would be pixels that are not stored).
+static int tiles_over_samples(int patch, int out, int out_w) { return out_w < direct_tile_pixels(patch, out); }
+
+int t2i_conv_direct_block_samples(int patch, int out, int out_w, int preferred) {
+    int per = direct_tile_pixels(patch, out);
+    if (!tiles_over_samples(patch, out, out_w) || preferred <= 0) return preferred > 0 ? preferred : 1;
+    return (preferred + per - 1) / per * per;
+}
+
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
+    // The padded images, rounded up to whole tiles of samples (a short tile over samples reads the
+    // zeros after the last one), and zero slack for the pixels a short last tile of a row reads past its end.
+    int rounded = (samples + MAX_TILE - 1) / MAX_TILE * MAX_TILE;
+    return (size_t)rounded * padded_count(height, width, channels, padding) + slack(stride, channels);
+}
+
 void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
                            const float *weight, int kernel_h, int kernel_w, int out,
                            int stride, int padding, float *output, float *scratch) {
@@ -142,27 +162,45 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
     int out_h = (height + 2 * padding - kernel_h) / stride + 1, out_w = (padded_w - kernel_w) / stride + 1;
     size_t padded_row = (size_t)padded_w * channels;
     size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
-    pad_images(image, samples, height, width, channels, padding, slack(stride, channels), scratch);
-    int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out);
+    int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out), run = kernel_w * channels;
+    int rounded = (samples + MAX_TILE - 1) / MAX_TILE * MAX_TILE;
+    pad_images(image, samples, height, width, channels, padding,
+               (size_t)(rounded - samples) * image_floats + slack(stride, channels), scratch);
     tile_fn tile = tiles[chunk_width / LANES - 1];
     int per = tile_pixels[chunk_width / LANES - 1];
     long step = (long)stride * channels;
     // Output slice outermost: its weights (patch x 32 or 64 floats) stay in L2 across the block's samples.
     for (int chunk = 0; chunk < out / chunk_width; chunk++) {
         const float *w = weight + (size_t)chunk * patch * chunk_width;
+        if (tiles_over_samples(patch, out, out_w)) {
+            // One output position in `per` samples: the same padding window for every pixel of the tile.
+            for (int oy = 0; oy < out_h; oy++)
+                for (int ox = 0; ox < out_w; ox++) {
+                    tile_window window = full_rows(clamp(padding - oy * stride, 0, kernel_h),
+                                                   clamp(padding + height - oy * stride, 0, kernel_h), run);
+                    window.j0 = window.lead = clamp(padding - ox * stride, 0, kernel_w) * channels;
+                    window.j1 = window.tail = clamp(padding + width - ox * stride, 0, kernel_w) * channels;
+                    for (int n = 0; n < samples; n += per)
+                        tile(scratch + n * image_floats + (size_t)oy * stride * padded_row + ox * step, (long)image_floats,
+                             samples - n < per ? samples - n : per, (long)padded_row, window, run, w,
+                             output + n * out_floats + ((size_t)oy * out_w + ox) * out + (size_t)chunk * chunk_width,
+                             (long)out_floats);
+                }
+            continue;
+        }
         for (int n = 0; n < samples; n++)
             for (int oy = 0; oy < out_h; oy++) {
                 const float *row_start = scratch + n * image_floats + (size_t)oy * stride * padded_row;
                 float *out_row = output + n * out_floats + (size_t)oy * out_w * out + (size_t)chunk * chunk_width;
-                tile_window window = {.ky0 = clamp(padding - oy * stride, 0, kernel_h),
-                                      .ky1 = clamp(padding + height - oy * stride, 0, kernel_h)};
+                tile_window window = full_rows(clamp(padding - oy * stride, 0, kernel_h),
+                                               clamp(padding + height - oy * stride, 0, kernel_h), run);
                 for (int ox = 0; ox < out_w; ox += per) {
                     int count = out_w - ox < per ? out_w - ox : per, last = ox + per - 1;
                     // Padding columns: left of pixel 0; right of pixel per - 1 when that pixel is stored
                     // (a short tile's extra pixels are not stored, so their sums need no care).
                     window.lead = clamp(padding - ox * stride, 0, kernel_w) * channels;
-                    window.trail = count == per ? clamp(last * stride + kernel_w - padding - width, 0, kernel_w) * channels : 0;
-                    tile(row_start + ox * step, step, count, (long)padded_row, window, kernel_w * channels, w,
+                    window.tail = count < per ? run : clamp(padding + width - last * stride, 0, kernel_w) * channels;
+                    tile(row_start + ox * step, step, count, (long)padded_row, window, run, w,
                          out_row + (size_t)ox * out, out);
                 }
             }
@@ -213,11 +251,11 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
                                      (size_t)chunk * chunk_width;
                     // Tap row t reads padded row m + py + t and tap column u padded column x + px + u;
                     // rows 0 and height + 1 and columns 0 and width + 1 are padding.
-                    tile_window window = {.ky0 = clamp(1 - m - py, 0, 2), .ky1 = clamp(height + 1 - m - py, 0, 2)};
+                    tile_window window = full_rows(clamp(1 - m - py, 0, 2), clamp(height + 1 - m - py, 0, 2), 2 * in);
                     for (int x = 0; x < width; x += per) {
                         int count = width - x < per ? width - x : per, last = x + per - 1;
                         window.lead = clamp(1 - x - px, 0, 2) * in;
-                        window.trail = count == per ? clamp(last + px + 1 - width, 0, 2) * in : 0;
+                        window.tail = count < per ? 2 * in : clamp(width + 1 - last - px, 0, 2) * in;
                         tile(first + (size_t)x * in, in, count, (long)padded_row, window, 2 * in, w,
                              out_row + (size_t)x * 2 * out, 2L * out);
                     }
@@ -399,6 +437,14 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
     __builtin_trap();
 }
 int t2i_conv_direct_supported(int patch, int out_channels) { (void)patch; (void)out_channels; return 0; }
+int t2i_conv_direct_block_samples(int patch, int out, int out_w, int preferred) {
+    (void)patch; (void)out; (void)out_w;
+    return preferred > 0 ? preferred : 1;
+}
+size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
+    (void)samples; (void)height; (void)width; (void)channels; (void)stride; (void)padding;
+    return 0;
+}
 int t2i_conv_direct_slices(int patch, int out) { (void)patch; (void)out; return 0; }
 void t2i_conv_direct_pack(const float *weight, int patch, int out, int slice, float *packed) {
     (void)weight; (void)patch; (void)out; (void)slice; (void)packed;

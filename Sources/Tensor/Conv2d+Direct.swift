@@ -5,13 +5,15 @@ extension Conv2d {
     /// GEMM: the kernel reads each patch in place (no patch matrix, so no 12-float copies for the RGB
     /// layer) and ran at 1.5-3.2x the blocked im2col + sgemm on D's layers with 2 threads.
     ///
-    /// Measured limits: blocks of a few small samples re-read the weight from L3 for every block, so
-    /// weights over 2 MB (D's 8x8x256 -> 4x4x512 at width 64: 0.58x) stay on OpenBLAS; a 1x1
-    /// convolution is a plain GEMM on the input with nothing to save, and won only while its weight
-    /// was small (384 -> 256: 1.54x; 640 -> 512: 0.55x), so 1x1 up to 512 KB.
+    /// Measured limits: weights up to 8 MB. D's 8x8x256 -> 4x4x512 layer at width 64 (8 MB) ran at
+    /// 0.58x OpenBLAS while its 4-pixel rows left half of every 8-pixel tile unused; with tiles over
+    /// 8 samples at one output position and the padding taps skipped it runs at 1.41x (forward,
+    /// 15.4 against 21.8 ms, 2 threads, batch 64). A 1x1 convolution is a plain GEMM on the input
+    /// with nothing to save, and won only while its weight was small (384 -> 256: 1.54x;
+    /// 640 -> 512: 0.55x), so 1x1 up to 512 KB.
     static func usesDirectKernel(_ geometry: ConvGeometry, out: Int) -> Bool {
         let weightBytes = geometry.patchSize * out * MemoryLayout<Float>.size
-        return weightBytes <= (geometry.isIdentity ? 512 << 10 : 2 << 20)
+        return weightBytes <= (geometry.isIdentity ? 512 << 10 : 8 << 20)
             && t2i_conv_direct_supported(Int32(geometry.patchSize), Int32(out)) != 0
     }
 
@@ -32,7 +34,9 @@ extension Conv2d {
     /// output gradient (see `ConvTranspose2d.backward`).
     static func directConvolution(_ input: [Float], _ g: ConvGeometry, weight: [Float], out: Int, scratch: inout [Float]) -> [Float] {
         let paddedSample = (g.height + 2 * g.padding) * (g.width + 2 * g.padding) * g.channels * MemoryLayout<Float>.size
-        let blocks = _SampleBlocks(samplesOf: g, perBlock: Swift.max(1, directBlockBytes / paddedSample))
+        let perBlock = t2i_conv_direct_block_samples(Int32(g.patchSize), Int32(out), Int32(g.outWidth),
+                                                     Int32(Swift.max(1, directBlockBytes / paddedSample)))
+        let blocks = _SampleBlocks(samplesOf: g, perBlock: Int(perBlock))
         let perWorker = Int(t2i_conv_direct_scratch_count(Int32(blocks.samplesPerBlock), Int32(g.height), Int32(g.width),
                                                           Int32(g.channels), Int32(g.stride), Int32(g.padding)))
         let (inSample, outSample) = (g.sampleCount, g.rowsPerSample * out)

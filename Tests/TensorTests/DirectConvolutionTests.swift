@@ -5,7 +5,8 @@ import Testing
 /// where the CPU has AVX-512 (elsewhere on im2col + GEMM; either way the answer must be the same).
 /// Each case is checked against a plain Double-precision loop over the definition, including
 /// rows that leave a short last register tile, packed 64-output slices, several samples per
-/// block and short last blocks, with 1 and 2 threads. Kept in the
+/// block and short last blocks, rows narrower than a tile (tiles then run over samples, with a
+/// short last tile of samples), with 1 and 2 threads. Kept in the
 /// serialized suite because it changes the global thread count.
 extension DeterminismTests {
     struct DirectCase: Sendable, CustomTestStringConvertible {
@@ -26,6 +27,8 @@ extension DeterminismTests {
         DirectCase(batch: 7, height: 16, width: 16, cin: 64, cout: 16, kernel: 4, stride: 2, padding: 1),  // 3 per block
         DirectCase(batch: 2, height: 4, width: 4, cin: 160, cout: 64, kernel: 4, stride: 2, padding: 1),  // 32-output slices
         DirectCase(batch: 3, height: 4, width: 4, cin: 24, cout: 32, kernel: 1, stride: 1, padding: 0),   // 1x1
+        DirectCase(batch: 2, height: 10, width: 22, cin: 5, cout: 16, kernel: 4, stride: 2, padding: 1),  // 8 + 3 pixels a row
+        DirectCase(batch: 9, height: 8, width: 8, cin: 136, cout: 64, kernel: 4, stride: 2, padding: 1),  // over samples: 8 + 1
     ], [1, 2])
     func directConvolutionMatchesDefinition(_ c: DirectCase, threads: Int) {
         TensorThreads.set(threads)

@@ -30,6 +30,12 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
                            const float *weight, int kernel_h, int kernel_w, int out,
                            int stride, int padding, float *output, float *scratch);
 
+/// Samples per block of `t2i_conv_direct_block` for a block of about `preferred` samples: rounded
+/// up to whole tiles of samples when the output rows (`out_w` pixels) are narrower than the kernel's
+/// tile, which then runs over one output position in several samples (D's 8x8 -> 4x4 layer at
+/// width 64); else `preferred`.
+int t2i_conv_direct_block_samples(int patch, int out, int out_w, int preferred);
+
 /// Floats of scratch `t2i_conv_direct_block` needs for this geometry.
 size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding);
 
