@@ -163,6 +163,21 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
     size_t padded_row = (size_t)padded_w * channels;
     size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
     int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out), run = kernel_w * channels;
+    if (kernel_h == 1 && kernel_w == 1 && stride == 1 && padding == 0) {
+        // A 1x1 convolution is a matrix product: the block's pixels form one row, read in place.
+        // Only the last short tile's pixels are copied, after zeros, so its extra pixels read zeros.
+        int pixels = samples * height * width, per = tile_pixels[chunk_width / LANES - 1], full = pixels / per * per;
+        tile_fn tile = tiles[chunk_width / LANES - 1];
+        memset(scratch, 0, (size_t)per * channels * sizeof(float));
+        memcpy(scratch, image + (size_t)full * channels, (size_t)(pixels - full) * channels * sizeof(float));
+        for (int chunk = 0; chunk < out / chunk_width; chunk++) {
+            const float *w = weight + (size_t)chunk * patch * chunk_width;
+            for (int p = 0; p < pixels; p += per)
+                tile(p < full ? image + (size_t)p * channels : scratch, channels, p < full ? per : pixels - full, 0,
+                     full_rows(0, 1, channels), channels, w, output + (size_t)p * out + (size_t)chunk * chunk_width, out);
+        }
+        return;
+    }
     int rounded = (samples + MAX_TILE - 1) / MAX_TILE * MAX_TILE;
     pad_images(image, samples, height, width, channels, padding,
                (size_t)(rounded - samples) * image_floats + slack(stride, channels), scratch);

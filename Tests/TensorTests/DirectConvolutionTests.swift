@@ -27,6 +27,7 @@ extension DeterminismTests {
         DirectCase(batch: 7, height: 16, width: 16, cin: 64, cout: 16, kernel: 4, stride: 2, padding: 1),  // 3 per block
         DirectCase(batch: 2, height: 4, width: 4, cin: 160, cout: 64, kernel: 4, stride: 2, padding: 1),  // 32-output slices
         DirectCase(batch: 3, height: 4, width: 4, cin: 24, cout: 32, kernel: 1, stride: 1, padding: 0),   // 1x1
+        DirectCase(batch: 2, height: 3, width: 5, cin: 8, cout: 64, kernel: 1, stride: 1, padding: 0),    // 1x1, 7 x 4 + 2 pixels
         DirectCase(batch: 2, height: 10, width: 22, cin: 5, cout: 16, kernel: 4, stride: 2, padding: 1),  // 8 + 3 pixels a row
         DirectCase(batch: 9, height: 8, width: 8, cin: 136, cout: 64, kernel: 4, stride: 2, padding: 1),  // over samples: 8 + 1
     ], [1, 2])
