@@ -40,18 +40,14 @@ static void pad_images(const float *image, int samples, int height, int width, i
 
 /// Where a tile's patches meet the zero padding, so that the tile skips those products (each would
 /// add exactly 0, so skipping them leaves every sum bit-identical): patch rows [`ky0`, `ky1`) of the
-/// kernel and the floats [`j0`, `j1`) of each patch row lie in the image for every pixel of the tile;
-/// besides, pixel 0 reads left padding below float `lead` of a row and pixel P - 1 right padding from
-/// float `tail` on. On a 4x4, stride-2, padding-1 layer these are 23% of the products of an 8x8 ->
-/// 4x4 convolution, 12% at 16x16 and 6% at 32x32 (what oneDNN's direct convolutions skip too).
+/// kernel lie in the image for every pixel of the tile; the first `lead` floats of each patch row of
+/// pixel 0 and the last `trail` floats of each patch row of pixel P - 1 are left or right padding.
+/// On a 4x4, stride-2, padding-1 layer these are 23% of the products of an 8x8 -> 4x4 convolution,
+/// 12% at 16x16 and 6% at 32x32 (what oneDNN's direct convolutions skip too). Four ints, so the
+/// window travels in two registers (six fields on the stack cost 4-10% on the small-channel layers).
 typedef struct {
-    int ky0, ky1, j0, j1, lead, tail;
+    int ky0, ky1, lead, trail;
 } tile_window;
-
-/// The window of a whole patch row of `run` floats with no column padding.
-static tile_window full_rows(int ky0, int ky1, int run) {
-    return (tile_window){.ky0 = ky0, .ky1 = ky1, .j0 = 0, .j1 = run, .lead = 0, .tail = run};
-}
 
 /// Pixels `first` .. `last` (inclusive) of the tile add x[p * step + j] * w for j in [`j0`, `j1`).
 #define TILE_TAPS(P, V, first, last, j0, j1)                                                           \
@@ -67,21 +63,23 @@ static tile_window full_rows(int ky0, int ky1, int run) {
 
 /// P pixels (`step` floats apart in the padded image, `out_step` apart in the output) x V vectors of 16
 /// outputs: acc[p][v] += the pixel's patch (kernel rows `row_stride` apart, each a contiguous run
-/// of `run` floats) times weight[k][v] (rows of V * 16 floats), in patch order, over the rows and
-/// floats `window` leaves. Pixels past `count` read the zero slack after the image and are not stored.
+/// of `run` floats) times weight[k][v] (rows of V * 16 floats; consecutive kernel rows `weight_row`
+/// floats apart), in patch order, over the rows and columns `window` leaves. Pixels past `count`
+/// read zeros after the image and are not stored.
 #define DEFINE_TILE(P, V)                                                                              \
     __attribute__((target("avx512f"))) static void tile_##P##_##V(                                     \
         const float *first, long step, int count, long row_stride, tile_window window, int run,        \
-        const float *weight, float *output, long out_step) {                                            \
+        const float *weight, long weight_row, float *output, long out_step) {                           \
         v16 acc[P][V];                                                                                  \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             UNROLL for (int v = 0; v < V; v++) acc[p][v] = (v16){0};                                    \
-        int lead = clamp(window.lead, window.j0, window.j1), tail = clamp(window.tail, lead, window.j1); \
+        int lead = window.lead < run ? window.lead : run;                                               \
+        int body_end = run - window.trail > lead ? run - window.trail : lead;                           \
         for (int ky = window.ky0; ky < window.ky1; ky++) {                                              \
-            const float *x = first + ky * row_stride, *wk = weight + (long)ky * run * V * LANES;        \
-            TILE_TAPS(P, V, 1, P - 1, window.j0, lead)                                                  \
-            TILE_TAPS(P, V, 0, P - 1, lead, tail)                                                       \
-            TILE_TAPS(P, V, 0, P - 2, tail, window.j1)                                                  \
+            const float *x = first + ky * row_stride, *wk = weight + ky * weight_row;                   \
+            TILE_TAPS(P, V, 1, P - 1, 0, lead)                                                          \
+            TILE_TAPS(P, V, 0, P - 1, lead, body_end)                                                   \
+            TILE_TAPS(P, V, 0, P - 2, body_end, run)                                                    \
         }                                                                                               \
         UNROLL for (int p = 0; p < P; p++)                                                              \
             if (p < count)                                                                              \
@@ -95,7 +93,7 @@ DEFINE_TILE(8, 2)
 DEFINE_TILE(8, 3)
 DEFINE_TILE(4, 4)
 
-typedef void (*tile_fn)(const float *, long, int, long, tile_window, int, const float *, float *, long);
+typedef void (*tile_fn)(const float *, long, int, long, tile_window, int, const float *, long, float *, long);
 
 static const tile_fn tiles[4] = {tile_8_1, tile_8_2, tile_8_3, tile_4_4};
 static const int tile_pixels[4] = {8, 8, 8, 4};
@@ -149,10 +147,8 @@ int t2i_conv_direct_block_samples(int patch, int out, int out_w, int preferred) 
 }
 
 size_t t2i_conv_direct_scratch_count(int samples, int height, int width, int channels, int stride, int padding) {
-    // The padded images, rounded up to whole tiles of samples (a short tile over samples reads the
-    // zeros after the last one), and zero slack for the pixels a short last tile of a row reads past its end.
-    int rounded = (samples + MAX_TILE - 1) / MAX_TILE * MAX_TILE;
-    return (size_t)rounded * padded_count(height, width, channels, padding) + slack(stride, channels);
+    // The padded images and zero slack for the pixels a short last tile of a row reads past its end.
+    return (size_t)samples * padded_count(height, width, channels, padding) + slack(stride, channels);
 }
 
 void t2i_conv_direct_block(const float *image, int samples, int height, int width, int channels,
@@ -174,15 +170,17 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
             const float *w = weight + (size_t)chunk * patch * chunk_width;
             for (int p = 0; p < pixels; p += per)
                 tile(p < full ? image + (size_t)p * channels : scratch, channels, p < full ? per : pixels - full, 0,
-                     full_rows(0, 1, channels), channels, w, output + (size_t)p * out + (size_t)chunk * chunk_width, out);
+                     (tile_window){.ky0 = 0, .ky1 = 1}, channels, w, 0, output + (size_t)p * out + (size_t)chunk * chunk_width, out);
         }
         return;
     }
-    int rounded = (samples + MAX_TILE - 1) / MAX_TILE * MAX_TILE;
-    pad_images(image, samples, height, width, channels, padding,
-               (size_t)(rounded - samples) * image_floats + slack(stride, channels), scratch);
     tile_fn tile = tiles[chunk_width / LANES - 1];
     int per = tile_pixels[chunk_width / LANES - 1];
+    // Over samples, a short last tile reads zero samples up to a whole tile (the caller's scratch
+    // holds a block size that `t2i_conv_direct_block_samples` rounded to whole tiles).
+    int rounded = tiles_over_samples(patch, out, out_w) ? (samples + per - 1) / per * per : samples;
+    pad_images(image, samples, height, width, channels, padding,
+               (size_t)(rounded - samples) * image_floats + slack(stride, channels), scratch);
     long step = (long)stride * channels;
     // Output slice outermost: its weights (patch x 32 or 64 floats) stay in L2 across the block's samples.
     for (int chunk = 0; chunk < out / chunk_width; chunk++) {
@@ -191,13 +189,15 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
             // One output position in `per` samples: the same padding window for every pixel of the tile.
             for (int oy = 0; oy < out_h; oy++)
                 for (int ox = 0; ox < out_w; ox++) {
-                    tile_window window = full_rows(clamp(padding - oy * stride, 0, kernel_h),
-                                                   clamp(padding + height - oy * stride, 0, kernel_h), run);
-                    window.j0 = window.lead = clamp(padding - ox * stride, 0, kernel_w) * channels;
-                    window.j1 = window.tail = clamp(padding + width - ox * stride, 0, kernel_w) * channels;
+                    // Floats [j0, j1) of each patch row lie in the image; the tile starts at float j0.
+                    tile_window window = {.ky0 = clamp(padding - oy * stride, 0, kernel_h),
+                                          .ky1 = clamp(padding + height - oy * stride, 0, kernel_h)};
+                    int j0 = clamp(padding - ox * stride, 0, kernel_w) * channels;
+                    int j1 = clamp(padding + width - ox * stride, 0, kernel_w) * channels;
                     for (int n = 0; n < samples; n += per)
-                        tile(scratch + n * image_floats + (size_t)oy * stride * padded_row + ox * step, (long)image_floats,
-                             samples - n < per ? samples - n : per, (long)padded_row, window, run, w,
+                        tile(scratch + n * image_floats + (size_t)oy * stride * padded_row + ox * step + j0,
+                             (long)image_floats, samples - n < per ? samples - n : per, (long)padded_row, window,
+                             j1 - j0, w + (size_t)j0 * chunk_width, (long)run * chunk_width,
                              output + n * out_floats + ((size_t)oy * out_w + ox) * out + (size_t)chunk * chunk_width,
                              (long)out_floats);
                 }
@@ -207,15 +207,15 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
             for (int oy = 0; oy < out_h; oy++) {
                 const float *row_start = scratch + n * image_floats + (size_t)oy * stride * padded_row;
                 float *out_row = output + n * out_floats + (size_t)oy * out_w * out + (size_t)chunk * chunk_width;
-                tile_window window = full_rows(clamp(padding - oy * stride, 0, kernel_h),
-                                               clamp(padding + height - oy * stride, 0, kernel_h), run);
+                tile_window window = {.ky0 = clamp(padding - oy * stride, 0, kernel_h),
+                                      .ky1 = clamp(padding + height - oy * stride, 0, kernel_h)};
                 for (int ox = 0; ox < out_w; ox += per) {
                     int count = out_w - ox < per ? out_w - ox : per, last = ox + per - 1;
                     // Padding columns: left of pixel 0; right of pixel per - 1 when that pixel is stored
                     // (a short tile's extra pixels are not stored, so their sums need no care).
                     window.lead = clamp(padding - ox * stride, 0, kernel_w) * channels;
-                    window.tail = count < per ? run : clamp(padding + width - last * stride, 0, kernel_w) * channels;
-                    tile(row_start + ox * step, step, count, (long)padded_row, window, run, w,
+                    window.trail = count == per ? clamp(last * stride + kernel_w - padding - width, 0, kernel_w) * channels : 0;
+                    tile(row_start + ox * step, step, count, (long)padded_row, window, run, w, (long)run * chunk_width,
                          out_row + (size_t)ox * out, out);
                 }
             }
@@ -266,12 +266,12 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
                                      (size_t)chunk * chunk_width;
                     // Tap row t reads padded row m + py + t and tap column u padded column x + px + u;
                     // rows 0 and height + 1 and columns 0 and width + 1 are padding.
-                    tile_window window = full_rows(clamp(1 - m - py, 0, 2), clamp(height + 1 - m - py, 0, 2), 2 * in);
+                    tile_window window = {.ky0 = clamp(1 - m - py, 0, 2), .ky1 = clamp(height + 1 - m - py, 0, 2)};
                     for (int x = 0; x < width; x += per) {
                         int count = width - x < per ? width - x : per, last = x + per - 1;
                         window.lead = clamp(1 - x - px, 0, 2) * in;
-                        window.tail = count < per ? 2 * in : clamp(width + 1 - last - px, 0, 2) * in;
-                        tile(first + (size_t)x * in, in, count, (long)padded_row, window, 2 * in, w,
+                        window.trail = count == per ? clamp(last + px + 1 - width, 0, 2) * in : 0;
+                        tile(first + (size_t)x * in, in, count, (long)padded_row, window, 2 * in, w, 2L * in * chunk_width,
                              out_row + (size_t)x * 2 * out, 2L * out);
                     }
                 }

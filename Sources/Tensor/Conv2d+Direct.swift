@@ -37,7 +37,7 @@ extension Conv2d {
         let perBlock = t2i_conv_direct_block_samples(Int32(g.patchSize), Int32(out), Int32(g.outWidth),
                                                      Int32(Swift.max(1, directBlockBytes / paddedSample)))
         let blocks = _SampleBlocks(samplesOf: g, perBlock: Int(perBlock))
-        let perWorker = Int(t2i_conv_direct_scratch_count(Int32(blocks.samplesPerBlock), Int32(g.height), Int32(g.width),
+        let perWorker = Int(t2i_conv_direct_scratch_count(perBlock, Int32(g.height), Int32(g.width),
                                                           Int32(g.channels), Int32(g.stride), Int32(g.padding)))
         let (inSample, outSample) = (g.sampleCount, g.rowsPerSample * out)
         let slices = Int(t2i_conv_direct_slices(Int32(g.patchSize), Int32(out)))

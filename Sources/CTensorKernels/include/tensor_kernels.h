@@ -33,7 +33,8 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
 /// Samples per block of `t2i_conv_direct_block` for a block of about `preferred` samples: rounded
 /// up to whole tiles of samples when the output rows (`out_w` pixels) are narrower than the kernel's
 /// tile, which then runs over one output position in several samples (D's 8x8 -> 4x4 layer at
-/// width 64); else `preferred`.
+/// width 64); else `preferred`. Size the block's scratch for this many samples even when the
+/// batch is smaller.
 int t2i_conv_direct_block_samples(int patch, int out, int out_w, int preferred);
 
 /// Floats of scratch `t2i_conv_direct_block` needs for this geometry.
