@@ -56,20 +56,24 @@ public final class BatchNorm: Layer {
         }
         inverseStd = invStd
         if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
-        var y = [Float](repeating: 0, count: input.count)
-        input.data.withUnsafeBufferPointer { xp in
+        // Per-channel values in one buffer read through a pointer: Swift arrays captured by the
+        // worker closure were bounds-checked per element. y is written once, not zeroed first.
+        let perChannel = mean + invStd + gamma.value.data + beta.value.data
+        let y = input.data.withUnsafeBufferPointer { xp in
             normalized.withUnsafeMutableBufferPointer { np in
-                y.withUnsafeMutableBufferPointer { yp in
-                    let x = _SendableConstPointer(xp.baseAddress!), nb = _SendablePointer(np.baseAddress!)
-                    let yb = _SendablePointer(yp.baseAddress!)
-                    let (g, b) = (gamma.value.data, beta.value.data)
-                    _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
-                        for r in range {
-                            let o = r * c
-                            for j in 0..<c {
-                                let xh = (x.base[o + j] - mean[j]) * invStd[j]
-                                nb.base[o + j] = xh
-                                yb.base[o + j] = g[j] * xh + b[j]
+                perChannel.withUnsafeBufferPointer { pp in
+                    _uninitializedFloats(input.count) { out in
+                        let x = _SendableConstPointer(xp.baseAddress!), nb = _SendablePointer(np.baseAddress!)
+                        let (yb, v) = (_SendablePointer(out), _SendableConstPointer(pp.baseAddress!))
+                        _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                            let (m, s, g, b) = (v.base, v.base + c, v.base + 2 * c, v.base + 3 * c)
+                            for r in range {
+                                let o = r * c
+                                for j in 0..<c {
+                                    let xh = (x.base[o + j] - m[j]) * s[j]
+                                    nb.base[o + j] = xh
+                                    yb.base[o + j] = g[j] * xh + b[j]
+                                }
                             }
                         }
                     }
@@ -103,25 +107,27 @@ public final class BatchNorm: Layer {
             beta.grad.data[j] += Float(sums[j])
             gamma.grad.data[j] += Float(sums[c + j])
         }
-        var dx = [Float](repeating: 0, count: gradOutput.count)
-        let (g, invStd) = (gamma.value.data, inverseStd)
         let meanDy = (0..<c).map { Float(sums[$0] / Double(rows)) }
         let meanDyXh = (0..<c).map { Float(sums[c + $0] / Double(rows)) }
+        let perChannel = gamma.value.data + inverseStd + meanDy + meanDyXh
         let isTraining = training
-        gradOutput.data.withUnsafeBufferPointer { dp in
+        let dx = gradOutput.data.withUnsafeBufferPointer { dp in
             normalized.withUnsafeBufferPointer { np in
-                dx.withUnsafeMutableBufferPointer { xp in
-                    let d = _SendableConstPointer(dp.baseAddress!), nb = _SendableConstPointer(np.baseAddress!)
-                    let out = _SendablePointer(xp.baseAddress!)
-                    _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
-                        for r in range {
-                            let o = r * c
-                            for j in 0..<c {
-                                let scale = g[j] * invStd[j]
-                                if isTraining {
-                                    out.base[o + j] = scale * (d.base[o + j] - meanDy[j] - nb.base[o + j] * meanDyXh[j])
-                                } else {
-                                    out.base[o + j] = scale * d.base[o + j]
+                perChannel.withUnsafeBufferPointer { pp in
+                    _uninitializedFloats(gradOutput.count) { xp in
+                        let d = _SendableConstPointer(dp.baseAddress!), nb = _SendableConstPointer(np.baseAddress!)
+                        let (out, v) = (_SendablePointer(xp), _SendableConstPointer(pp.baseAddress!))
+                        _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                            let (g, invStd, meanDy, meanDyXh) = (v.base, v.base + c, v.base + 2 * c, v.base + 3 * c)
+                            for r in range {
+                                let o = r * c
+                                for j in 0..<c {
+                                    let scale = g[j] * invStd[j]
+                                    if isTraining {
+                                        out.base[o + j] = scale * (d.base[o + j] - meanDy[j] - nb.base[o + j] * meanDyXh[j])
+                                    } else {
+                                        out.base[o + j] = scale * d.base[o + j]
+                                    }
                                 }
                             }
                         }
