@@ -44,8 +44,9 @@ let package = Package(
         .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // Float32 NHWC tensors, layers with forward/backward, Adam, parameter files; GEMMs on OpenBLAS.
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CTensorKernels"]),
-        // SIMD kernels the Tensor module dispatches to at run time (AVX-512 direct convolution).
-        .target(name: "CTensorKernels"),
+        // SIMD kernels the Tensor module dispatches to at run time (AVX-512 direct convolution), and
+        // the start-up setting of OpenBLAS's idle-thread spin (hence its link to OpenBLAS).
+        .target(name: "CTensorKernels", dependencies: ["COpenBLAS"]),
         // CRC32C for shard checksums: SSE4.2 instruction with a slice-by-8 fallback.
         .target(name: "CCRC32C"),
         // The shard format: checksummed fixed-size records, writer, memory-mapped reader, verifier, export.

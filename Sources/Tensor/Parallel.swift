@@ -13,19 +13,9 @@ public enum TensorThreads {
     /// The number of threads in use.
     public static var count: Int { current }
 
-    nonisolated(unsafe) private static var idleSpinSet = false
-
     /// Sets the thread count for OpenBLAS and the chunked loops; call before training starts.
-    /// The first call also shortens how long OpenBLAS's idle threads spin (2^4 cycles instead of
-    /// 2^28, unless `OPENBLAS_THREAD_TIMEOUT` is set): their spinning between GEMMs took the cores
-    /// from the kernels' own workers (training step at width 32, 2 threads, median of 20 steps:
-    /// 144 images/s on average over three runs, 156.5 with the short spin).
     public static func set(_ threads: Int) {
         precondition(threads >= 1, "thread count must be positive")
-        if !idleSpinSet {
-            idleSpinSet = true
-            t2i_openblas_set_idle_spin("4")
-        }
         current = threads
         openblas_set_num_threads(Int32(threads))
     }
