@@ -34,8 +34,15 @@ extension Conv2d {
     /// output gradient (see `ConvTranspose2d.backward`).
     static func directConvolution(_ input: [Float], _ g: ConvGeometry, weight: [Float], out: Int, scratch: inout [Float]) -> [Float] {
         let paddedSample = (g.height + 2 * g.padding) * (g.width + 2 * g.padding) * g.channels * MemoryLayout<Float>.size
-        let perBlock = t2i_conv_direct_block_samples(Int32(g.patchSize), Int32(out), Int32(g.outWidth),
-                                                     Int32(Swift.max(1, directBlockBytes / paddedSample)))
+        var preferred = Swift.max(1, directBlockBytes / paddedSample)
+        if g.isIdentity {
+            // A 1x1 layer's blocks are a few microseconds each: split the batch evenly over the
+            // workers (64 samples of 4x4x384 in blocks of at most 10 on 2 workers: 8 of 8, where
+            // 6 of 10 and one of 4 left one worker 34 samples and the other 30).
+            let slots = TensorThreads.count, rounds = (g.batch + slots * preferred - 1) / (slots * preferred)
+            if rounds > 0 { preferred = Swift.min(preferred, (g.batch + slots * rounds - 1) / (slots * rounds)) }
+        }
+        let perBlock = t2i_conv_direct_block_samples(Int32(g.patchSize), Int32(out), Int32(g.outWidth), Int32(preferred))
         let blocks = _SampleBlocks(samplesOf: g, perBlock: Int(perBlock))
         let perWorker = Int(t2i_conv_direct_scratch_count(perBlock, Int32(g.height), Int32(g.width),
                                                           Int32(g.channels), Int32(g.stride), Int32(g.padding)))
