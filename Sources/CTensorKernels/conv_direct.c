@@ -15,6 +15,17 @@ static size_t padded_count(int height, int width, int channels, int padding) {
 
 static int clamp(int value, int low, int high) { return value < low ? low : value > high ? high : value; }
 
+typedef struct {
+    int first, end;
+} range;
+
+/// The taps [first, end) of a `kernel`-long patch that starts at padded position `start` and read
+/// inside an image of `size` after `padding`: padding <= start + k < padding + size. The tiles
+/// leave the others out (they multiply zero padding: bit-identical sums).
+static range taps_inside(int start, int padding, int size, int kernel) {
+    return (range){clamp(padding - start, 0, kernel), clamp(padding + size - start, 0, kernel)};
+}
+
 static size_t slack(int stride, int channels) { return (size_t)MAX_TILE * stride * channels; }
 
 
@@ -159,11 +170,12 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
     size_t padded_row = (size_t)padded_w * channels;
     size_t image_floats = padded_count(height, width, channels, padding), out_floats = (size_t)out_h * out_w * out;
     int patch = kernel_h * kernel_w * channels, chunk_width = slice_width(patch, out), run = kernel_w * channels;
+    tile_fn tile = tiles[chunk_width / LANES - 1];
+    int per = tile_pixels[chunk_width / LANES - 1];
     if (kernel_h == 1 && kernel_w == 1 && stride == 1 && padding == 0) {
         // A 1x1 convolution is a matrix product: the block's pixels form one row, read in place.
         // Only the last short tile's pixels are copied, after zeros, so its extra pixels read zeros.
-        int pixels = samples * height * width, per = tile_pixels[chunk_width / LANES - 1], full = pixels / per * per;
-        tile_fn tile = tiles[chunk_width / LANES - 1];
+        int pixels = samples * height * width, full = pixels / per * per;
         memset(scratch, 0, (size_t)per * channels * sizeof(float));
         memcpy(scratch, image + (size_t)full * channels, (size_t)(pixels - full) * channels * sizeof(float));
         for (int chunk = 0; chunk < out / chunk_width; chunk++) {
@@ -174,26 +186,25 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
         }
         return;
     }
-    tile_fn tile = tiles[chunk_width / LANES - 1];
-    int per = tile_pixels[chunk_width / LANES - 1];
     // Over samples, a short last tile reads zero samples up to a whole tile (the caller's scratch
     // holds a block size that `t2i_conv_direct_block_samples` rounded to whole tiles).
-    int rounded = tiles_over_samples(patch, out, out_w) ? (samples + per - 1) / per * per : samples;
+    int over_samples = tiles_over_samples(patch, out, out_w);
+    int rounded = over_samples ? (samples + per - 1) / per * per : samples;
     pad_images(image, samples, height, width, channels, padding,
                (size_t)(rounded - samples) * image_floats + slack(stride, channels), scratch);
     long step = (long)stride * channels;
     // Output slice outermost: its weights (patch x 32 or 64 floats) stay in L2 across the block's samples.
     for (int chunk = 0; chunk < out / chunk_width; chunk++) {
         const float *w = weight + (size_t)chunk * patch * chunk_width;
-        if (tiles_over_samples(patch, out, out_w)) {
+        if (over_samples) {
             // One output position in `per` samples: the same padding window for every pixel of the tile.
             for (int oy = 0; oy < out_h; oy++)
                 for (int ox = 0; ox < out_w; ox++) {
                     // Floats [j0, j1) of each patch row lie in the image; the tile starts at float j0.
-                    tile_window window = {.ky0 = clamp(padding - oy * stride, 0, kernel_h),
-                                          .ky1 = clamp(padding + height - oy * stride, 0, kernel_h)};
-                    int j0 = clamp(padding - ox * stride, 0, kernel_w) * channels;
-                    int j1 = clamp(padding + width - ox * stride, 0, kernel_w) * channels;
+                    range rows = taps_inside(oy * stride, padding, height, kernel_h);
+                    range cols = taps_inside(ox * stride, padding, width, kernel_w);
+                    tile_window window = {.ky0 = rows.first, .ky1 = rows.end};
+                    int j0 = cols.first * channels, j1 = cols.end * channels;
                     for (int n = 0; n < samples; n += per)
                         tile(scratch + n * image_floats + (size_t)oy * stride * padded_row + ox * step + j0,
                              (long)image_floats, samples - n < per ? samples - n : per, (long)padded_row, window,
@@ -207,14 +218,14 @@ void t2i_conv_direct_block(const float *image, int samples, int height, int widt
             for (int oy = 0; oy < out_h; oy++) {
                 const float *row_start = scratch + n * image_floats + (size_t)oy * stride * padded_row;
                 float *out_row = output + n * out_floats + (size_t)oy * out_w * out + (size_t)chunk * chunk_width;
-                tile_window window = {.ky0 = clamp(padding - oy * stride, 0, kernel_h),
-                                      .ky1 = clamp(padding + height - oy * stride, 0, kernel_h)};
+                range rows = taps_inside(oy * stride, padding, height, kernel_h);
+                tile_window window = {.ky0 = rows.first, .ky1 = rows.end};
                 for (int ox = 0; ox < out_w; ox += per) {
                     int count = out_w - ox < per ? out_w - ox : per, last = ox + per - 1;
                     // Padding columns: left of pixel 0; right of pixel per - 1 when that pixel is stored
                     // (a short tile's extra pixels are not stored, so their sums need no care).
-                    window.lead = clamp(padding - ox * stride, 0, kernel_w) * channels;
-                    window.trail = count == per ? clamp(last * stride + kernel_w - padding - width, 0, kernel_w) * channels : 0;
+                    window.lead = taps_inside(ox * stride, padding, width, kernel_w).first * channels;
+                    window.trail = count == per ? (kernel_w - taps_inside(last * stride, padding, width, kernel_w).end) * channels : 0;
                     tile(row_start + ox * step, step, count, (long)padded_row, window, run, w, (long)run * chunk_width,
                          out_row + (size_t)ox * out, out);
                 }
@@ -266,11 +277,12 @@ void t2i_conv_transpose_s2_block(const float *input, int samples, int height, in
                                      (size_t)chunk * chunk_width;
                     // Tap row t reads padded row m + py + t and tap column u padded column x + px + u;
                     // rows 0 and height + 1 and columns 0 and width + 1 are padding.
-                    tile_window window = {.ky0 = clamp(1 - m - py, 0, 2), .ky1 = clamp(height + 1 - m - py, 0, 2)};
+                    range rows = taps_inside(m + py, 1, height, 2);
+                    tile_window window = {.ky0 = rows.first, .ky1 = rows.end};
                     for (int x = 0; x < width; x += per) {
                         int count = width - x < per ? width - x : per, last = x + per - 1;
-                        window.lead = clamp(1 - x - px, 0, 2) * in;
-                        window.trail = count == per ? clamp(last + px + 1 - width, 0, 2) * in : 0;
+                        window.lead = taps_inside(x + px, 1, width, 2).first * in;
+                        window.trail = count == per ? (2 - taps_inside(last + px, 1, width, 2).end) * in : 0;
                         tile(first + (size_t)x * in, in, count, (long)padded_row, window, 2 * in, w, 2L * in * chunk_width,
                              out_row + (size_t)x * 2 * out, 2L * out);
                     }
@@ -351,10 +363,6 @@ static void outer_accumulate(const float *s, long s_sample, long s_row, long s_c
 
 /// The outputs o in [0, count) whose tap k reads inside the image: padding <= o * stride + k < padding + size.
 /// The weight gradients sum only over those (the others multiply zero padding: bit-identical sums).
-typedef struct {
-    int first, end;
-} range;
-
 static range tap_outputs(int padding, int size, int k, int stride, int count) {
     int low = padding - k, high = padding + size - k;  // o * stride in [low, high)
     range r = {low <= 0 ? 0 : (low + stride - 1) / stride, high <= 0 ? 0 : (high + stride - 1) / stride};

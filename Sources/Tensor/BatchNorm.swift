@@ -55,27 +55,20 @@ public final class BatchNorm: Layer {
             }
         }
         inverseStd = invStd
-        if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
         // Per-channel values in one buffer read through a pointer: Swift arrays captured by the
-        // worker closure were bounds-checked per element. y is written once, not zeroed first.
+        // worker closure were bounds-checked per element. x̂ goes to `normalized`; y is written once.
         let perChannel = mean + invStd + gamma.value.data + beta.value.data
-        let y = input.data.withUnsafeBufferPointer { xp in
-            normalized.withUnsafeMutableBufferPointer { np in
-                perChannel.withUnsafeBufferPointer { pp in
-                    _uninitializedFloats(input.count) { out in
-                        let x = _SendableConstPointer(xp.baseAddress!), nb = _SendablePointer(np.baseAddress!)
-                        let (yb, v) = (_SendablePointer(out), _SendableConstPointer(pp.baseAddress!))
-                        _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
-                            let (m, s, g, b) = (v.base, v.base + c, v.base + 2 * c, v.base + 3 * c)
-                            for r in range {
-                                let o = r * c
-                                for j in 0..<c {
-                                    let xh = (x.base[o + j] - m[j]) * s[j]
-                                    nb.base[o + j] = xh
-                                    yb.base[o + j] = g[j] * xh + b[j]
-                                }
-                            }
-                        }
+        let y = _withBlockBuffers(reading: [input.data, perChannel], scratch: &normalized, scratchCount: input.count,
+                                  outputCount: input.count) { p in
+            _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                let (x, v, nb, yb) = (p.inputs[0], p.inputs[1], p.scratch, p.output)
+                let (m, s, g, b) = (v, v + c, v + 2 * c, v + 3 * c)
+                for r in range {
+                    let o = r * c
+                    for j in 0..<c {
+                        let xh = (x[o + j] - m[j]) * s[j]
+                        nb[o + j] = xh
+                        yb[o + j] = g[j] * xh + b[j]
                     }
                 }
             }
@@ -111,25 +104,20 @@ public final class BatchNorm: Layer {
         let meanDyXh = (0..<c).map { Float(sums[c + $0] / Double(rows)) }
         let perChannel = gamma.value.data + inverseStd + meanDy + meanDyXh
         let isTraining = training
-        let dx = gradOutput.data.withUnsafeBufferPointer { dp in
-            normalized.withUnsafeBufferPointer { np in
-                perChannel.withUnsafeBufferPointer { pp in
-                    _uninitializedFloats(gradOutput.count) { xp in
-                        let d = _SendableConstPointer(dp.baseAddress!), nb = _SendableConstPointer(np.baseAddress!)
-                        let (out, v) = (_SendablePointer(xp), _SendableConstPointer(pp.baseAddress!))
-                        _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
-                            let (g, invStd, meanDy, meanDyXh) = (v.base, v.base + c, v.base + 2 * c, v.base + 3 * c)
-                            for r in range {
-                                let o = r * c
-                                for j in 0..<c {
-                                    let scale = g[j] * invStd[j]
-                                    if isTraining {
-                                        out.base[o + j] = scale * (d.base[o + j] - meanDy[j] - nb.base[o + j] * meanDyXh[j])
-                                    } else {
-                                        out.base[o + j] = scale * d.base[o + j]
-                                    }
-                                }
-                            }
+        // `normalized` (x̂ of the forward) is lent as the scratch and only read.
+        let dx = _withBlockBuffers(reading: [gradOutput.data, perChannel], scratch: &normalized,
+                                   scratchCount: gradOutput.count, outputCount: gradOutput.count) { p in
+            _parallelChunks(rows, chunk: _chunkSize(itemCost: c)) { range in
+                let (d, v, nb, out) = (p.inputs[0], p.inputs[1], p.scratch, p.output)
+                let (g, invStd, meanDy, meanDyXh) = (v, v + c, v + 2 * c, v + 3 * c)
+                for r in range {
+                    let o = r * c
+                    for j in 0..<c {
+                        let scale = g[j] * invStd[j]
+                        if isTraining {
+                            out[o + j] = scale * (d[o + j] - meanDy[j] - nb[o + j] * meanDyXh[j])
+                        } else {
+                            out[o + j] = scale * d[o + j]
                         }
                     }
                 }

@@ -45,6 +45,14 @@ struct _SampleBlocks {
         count = (batch + self.samplesPerBlock - 1) / self.samplesPerBlock
     }
 
+    /// The block size of at most `most` samples that splits `batch` most evenly over the workers:
+    /// the fewest rounds of one block per worker, then blocks as equal as they come (64 in blocks
+    /// of at most 10 on 2 workers: 8 blocks of 8, not 6 of 10 and one of 4).
+    static func evenSize(batch: Int, atMost most: Int) -> Int {
+        let slots = Swift.max(1, TensorThreads.count), rounds = (batch + slots * most - 1) / (slots * most)
+        return rounds > 0 ? Swift.min(most, (batch + slots * rounds - 1) / (slots * rounds)) : most
+    }
+
     /// Most patch rows in one block.
     var maxRows: Int { samplesPerBlock * rowsPerSample }
     /// Workers that `forEach` uses.
@@ -119,9 +127,9 @@ func _uninitializedFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) ->
     }
 }
 
-/// Raw pointers a blocked layer pass lends its workers: the arrays it reads (in the order given),
-/// its scratch buffer and the output it fills. Workers read the inputs and write disjoint parts of
-/// the scratch (their own slice) and of the output.
+/// Raw pointers a layer pass lends its workers: the arrays it reads (in the order given), its
+/// scratch buffer (a blocked convolution's padded inputs, batch norm's x̂) and the output it fills.
+/// Workers read the inputs and write disjoint parts of the scratch and of the output.
 struct _BlockBuffers: @unchecked Sendable {
     let inputs: [UnsafePointer<Float>]
     let scratch: UnsafeMutablePointer<Float>
