@@ -3,7 +3,8 @@ import Tensor
 /// D, split into an image trunk and a text head so that one trunk pass over real images serves
 /// both the matching and the mismatched caption.
 ///
-///     trunk: conv 4x4 s2 (3 -> w) -> lReLU, then conv 4x4 s2 -> BN -> lReLU ... down to [N, 4, 4, 8w]
+///     trunk: conv 4x4 s2 (3 -> w) -> lReLU, then conv 4x4 s2 -> BN -> lReLU ... down to [N, 4, 4, 8w];
+///            with `discriminatorRefine`, a conv 3x3 s1 -> BN -> lReLU after the stages of those sides
 ///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
 ///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
 ///     caption head (only with `captionReconstruction` > 0): trunk features flattened
@@ -37,6 +38,10 @@ public final class Discriminator {
             layers.append(Conv2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "d.down\(i)", generator: &generator))
             if i > 1 { layers.append(BatchNorm(out, name: "d.down\(i).bn")) }
             layers.append(Activation(.leakyReLU(slope: 0.2)))
+            if c.discriminatorRefine.contains(c.imageSize >> i) {
+                layers.append(Conv2d(out, out, kernel: 3, padding: 1, name: "d.down\(i).refine", generator: &generator))
+                layers += [BatchNorm(out, name: "d.down\(i).refine.bn"), Activation(.leakyReLU(slope: 0.2))]
+            }
             channels = out
         }
         trunk = Sequential(layers)

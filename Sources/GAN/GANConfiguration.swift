@@ -91,6 +91,13 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// caption's words as the class. Each word then has its own direction in D's image features, in
     /// the same logit G is trained on, so G can only raise it by looking real and showing the words.
     public var wordProjection = false
+    /// Where D gains a 3x3 stride-1 conv (padding 1, same channels) with batch norm and leaky ReLU
+    /// 0.2 after a stride-2 conv (not in Reed et al.; empty = the paper's D): the side in pixels of
+    /// the stage's output, e.g. [32, 16] at 64x64. The paper's D only ever looks at 4x4 windows two
+    /// pixels apart, which is enough for colour and background but not for the shape of a 14-pixel
+    /// object; the evaluation classifier needed such a conv at 32x32 to tell small objects apart
+    /// (docs/training.md), and D has to tell them apart before G can learn to draw them.
+    public var discriminatorRefine: [Int] = []
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -145,6 +152,13 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         if !(captionReconstruction >= 0 && captionReconstruction.isFinite) {
             return "captionReconstruction must be 0 or more, got \(captionReconstruction)"
         }
+        let sides = (1...(stages ?? 1)).map { imageSize >> $0 }
+        if let bad = discriminatorRefine.first(where: { !sides.contains($0) }) {
+            return "discriminatorRefine: \(bad) is not the side of one of D's stages (\(sides.map(String.init).joined(separator: ", ")))"
+        }
+        if Set(discriminatorRefine).count != discriminatorRefine.count {
+            return "discriminatorRefine names a side twice: \(discriminatorRefine)"
+        }
         return nil
     }
 }
@@ -172,5 +186,6 @@ extension GANConfiguration {
         captionTarget = try c.decodeIfPresent(CaptionTargetKind.self, forKey: .captionTarget) ?? captionTarget
         conditionalBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .conditionalBatchNorm) ?? conditionalBatchNorm
         wordProjection = try c.decodeIfPresent(Bool.self, forKey: .wordProjection) ?? wordProjection
+        discriminatorRefine = try c.decodeIfPresent([Int].self, forKey: .discriminatorRefine) ?? discriminatorRefine
     }
 }

@@ -85,7 +85,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel", "mismatch",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching",
-                                         "captionReconstruction", "captionTarget", "conditionalBatchNorm", "wordProjection"]
+                                         "captionReconstruction", "captionTarget", "conditionalBatchNorm", "wordProjection",
+                                         "discriminatorRefine"]
 
     /// Reads a JSON configuration; absent keys keep their defaults, unknown keys are errors.
     /// - Throws: `TrainingConfigurationError` naming the file and the key or value at fault.

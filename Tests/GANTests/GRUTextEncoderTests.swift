@@ -122,13 +122,13 @@ func randomWordDistributions(rows: Int, vocabularySize: Int, columns: Int? = nil
     return out
 }
 
-/// Compares `analytic` with central differences of `loss` (h = 1e-3) on the `count` largest
+/// Compares `analytic` with central differences of `loss` (step `h`) on the `count` largest
 /// gradient entries of each parameter, within 5%; returns how many entries it checked.
-func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], count: Int, loss: () -> Double) -> Int {
+func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], count: Int, h: Float = 1e-3, loss: () -> Double) -> Int {
     var checked = 0
     for (p, grad) in zip(parameters, analytic) {
         for i in grad.data.indices.sorted(by: { abs(grad.data[$0]) > abs(grad.data[$1]) }).prefix(count) {
-            let original = p.value.data[i], h: Float = 1e-3
+            let original = p.value.data[i]
             p.value.data[i] = original + h
             let plus = loss()
             p.value.data[i] = original - h

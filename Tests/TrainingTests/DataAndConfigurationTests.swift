@@ -73,7 +73,8 @@ import Training
                                   ("g", #"{"model": {"captionReconstruction": -1}}"#, "captionReconstruction"),
                                   ("h", #"{"model": {"captionTarget": "letters"}}"#, "captionTarget"),
                                   ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm"),
-                                  ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection")] {
+                                  ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection"),
+                                  ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

@@ -1,0 +1,60 @@
+import GAN
+import Tensor
+import TestSupport
+import Testing
+
+/// `discriminatorRefine`: a 3x3 stride-1 conv with batch norm and leaky ReLU after the named stages of D.
+@Suite(.tensorExclusive) struct DiscriminatorRefineTests {
+    func refinedConfiguration(_ sides: [Int]) -> GANConfiguration {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.discriminatorRefine = sides
+        return c
+    }
+
+    /// At 16x16 (stages of side 8 and 4) with [8]: one more conv (3x3, w -> w) and batch norm right
+    /// after the first stage, nothing else changes shape, and without the key D is the paper's.
+    @Test func addsA3x3ConvAfterTheNamedStage() {
+        var rng = SeededGenerator(seed: 3)
+        let plain = Discriminator(smallConfiguration(.glove, interpolation: false), generator: &rng)
+        let refined = Discriminator(refinedConfiguration([8]), generator: &rng)
+        let convs = refined.parameters.filter { $0.name.hasSuffix(".weight") && $0.value.rank == 4 }
+        #expect(convs.map(\.name).prefix(3) == ["d.down1.weight", "d.down1.refine.weight", "d.down2.weight"])
+        #expect(convs.map(\.value.shape).prefix(3) == [[4, 4, 3, 4], [3, 3, 4, 4], [4, 4, 4, 8]])
+        #expect(refined.batchNorms.count == plain.batchNorms.count + 1)
+        #expect(refined.batchNorms.map(\.gamma.name).contains("d.down1.refine.bn.weight"))
+        #expect(!plain.parameters.contains { $0.name.contains("refine") })
+        let images = Tensor.uniform([2, 16, 16, 3], low: -1, high: 1, using: &rng)
+        #expect(refined.trunkForward(images).shape == plain.trunkForward(images).shape)
+        let both = Discriminator(refinedConfiguration([4, 8]), generator: &rng)
+        #expect(both.parameters.filter { $0.name.hasSuffix("refine.weight") }.map(\.value.shape) == [[3, 3, 4, 4], [3, 3, 8, 8]])
+    }
+
+    /// D's weight gradients with both refinements, against central finite differences of D's loss.
+    /// The step is 3e-4, not 1e-3: in this 4-channel D, batch norm divides by deviations of a few
+    /// hundredths, and at 1e-3 the curvature alone puts the difference quotients 5-20% off (for the
+    /// plain D's text projection too; they converge on the analytic value as the step shrinks).
+    @Test(arguments: [17, 19, 21] as [UInt64]) func discriminatorGradientMatchesFiniteDifferences(seed: UInt64) {
+        let model = GANModel(refinedConfiguration([8, 4]), seed: seed)
+        let batch = testBatch(size: 6, imageSize: 16)
+        var rng = SeededGenerator(seed: 9)
+        let fakes = Tensor.uniform([6, 16, 16, 3], low: -1, high: 1, using: &rng)
+        let mismatch = [3, 0, 5, 1, 2, 4]
+        func loss() -> Double {
+            let d = model.accumulateDiscriminatorGradients(images: batch.images, text: batch.captions.glove, mismatch: mismatch,
+                                                           fakeImages: fakes)
+            return Double(d.real) + 0.5 * (Double(d.wrong) + Double(d.fake))
+        }
+        model.discriminatorOptimizer.zeroGrad()
+        _ = loss()
+        let weights = model.discriminator.parameters.filter { $0.value.rank > 1 }
+        #expect(weights.filter { $0.name.contains("refine") }.count == 2)
+        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, h: 3e-4, loss: loss) == 2 * weights.count)
+    }
+
+    /// A side that is not one of D's stages, or one named twice, is a configuration problem.
+    @Test func sidesMustBeStagesOfD() {
+        #expect(refinedConfiguration([]).problem == nil && refinedConfiguration([8, 4]).problem == nil)
+        #expect(refinedConfiguration([16]).problem?.contains("16 is not the side of one of D's stages (8, 4)") == true)
+        #expect(refinedConfiguration([8, 8]).problem?.contains("twice") == true)
+    }
+}
