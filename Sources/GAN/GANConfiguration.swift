@@ -98,6 +98,11 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// object; the evaluation classifier needed such a conv at 32x32 to tell small objects apart
     /// (docs/training.md), and D has to tell them apart before G can learn to draw them.
     public var discriminatorRefine: [Int] = []
+    /// Where G gains a 3x3 stride-1 conv (padding 1, same channels) with batch norm (conditional
+    /// with `conditionalBatchNorm`) and ReLU after a stride-2 transposed conv (not in Reed et al.;
+    /// empty = the paper's G): the side in pixels of the stage's output, short of the image itself,
+    /// e.g. [32] at 64x64. The paper's G draws every pixel from 4x4 transposed-conv windows alone.
+    public var generatorRefine: [Int] = []
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -159,6 +164,13 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         if Set(discriminatorRefine).count != discriminatorRefine.count {
             return "discriminatorRefine names a side twice: \(discriminatorRefine)"
         }
+        let inner = sides.map { $0 * 2 }.filter { $0 < imageSize }
+        if let bad = generatorRefine.first(where: { !inner.contains($0) }) {
+            return "generatorRefine: \(bad) is not the side of one of G's inner stages (\(inner.map(String.init).joined(separator: ", ")))"
+        }
+        if Set(generatorRefine).count != generatorRefine.count {
+            return "generatorRefine names a side twice: \(generatorRefine)"
+        }
         return nil
     }
 }
@@ -187,5 +199,6 @@ extension GANConfiguration {
         conditionalBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .conditionalBatchNorm) ?? conditionalBatchNorm
         wordProjection = try c.decodeIfPresent(Bool.self, forKey: .wordProjection) ?? wordProjection
         discriminatorRefine = try c.decodeIfPresent([Int].self, forKey: .discriminatorRefine) ?? discriminatorRefine
+        generatorRefine = try c.decodeIfPresent([Int].self, forKey: .generatorRefine) ?? generatorRefine
     }
 }

@@ -6,6 +6,7 @@ import Tensor
 ///     z [N, 100] ---------------------------------------+-> concat [N, 1, 1, 228]
 ///     -> convT 4x4 (1x1 -> 4x4, 8w) -> BN -> ReLU
 ///     -> k times convT 4x4 stride 2 pad 1 (halving channels) -> BN -> ReLU ... last to 3 channels -> tanh
+///        (with `generatorRefine`, a conv 3x3 s1 -> BN -> ReLU after the stages of those sides)
 ///
 /// With `conditionalBatchNorm`, each BN's output is scaled by 1 + γ and shifted by β per sample and
 /// channel, [γ, β] = Linear(128, 2C) of the projected text (one Linear per BN).
@@ -36,6 +37,10 @@ public final class Generator {
             let out = last ? 3 : channels / 2
             layers.append(ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
             layers += last ? [Activation(.tanh)] : [BatchNorm(out, name: "g.up\(i).bn"), Activation(.relu)]
+            if !last && c.generatorRefine.contains(c.imageSize >> (stages - i)) {
+                layers.append(Conv2d(out, out, kernel: 3, padding: 1, name: "g.up\(i).refine", generator: &generator))
+                layers += [BatchNorm(out, name: "g.up\(i).refine.bn"), Activation(.relu)]
+            }
             channels = out
         }
         body = Sequential(layers)

@@ -74,7 +74,8 @@ import Training
                                   ("h", #"{"model": {"captionTarget": "letters"}}"#, "captionTarget"),
                                   ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm"),
                                   ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection"),
-                                  ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine")] {
+                                  ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine"),
+                                  ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

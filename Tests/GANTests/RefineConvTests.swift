@@ -58,3 +58,55 @@ import Testing
         #expect(refinedConfiguration([8, 8]).problem?.contains("twice") == true)
     }
 }
+
+/// `generatorRefine`: a 3x3 stride-1 conv with batch norm and ReLU after the named inner stages of G.
+@Suite(.tensorExclusive) struct GeneratorRefineTests {
+    /// At 16x16 (G's stages end at 8 and 16) with [8]: one more conv (3x3, 4 -> 4 channels) and
+    /// batch norm after the first stage, modulated like the others with conditional batch norm;
+    /// the image keeps its shape.
+    @Test func addsA3x3ConvAfterTheNamedStage() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.conditionalBatchNorm = true
+        var rng = SeededGenerator(seed: 5)
+        let plain = Generator(c, generator: &rng)
+        c.generatorRefine = [8]
+        let refined = Generator(c, generator: &rng)
+        let convs = refined.parameters.filter { $0.name.hasSuffix(".weight") && $0.value.rank == 4 }
+        #expect(convs.map(\.name) == ["g.project.weight", "g.up1.weight", "g.up1.refine.weight", "g.up2.weight"])
+        #expect(convs[2].value.shape == [3, 3, 4, 4])
+        #expect(refined.batchNorms.count == plain.batchNorms.count + 1)
+        #expect(refined.parameters.contains { $0.name == "g.up1.refine.bn.text.weight" })
+        let noise = Tensor.normal([2, 100], std: 1, using: &rng), text = Tensor.normal([2, 50], std: 1, using: &rng)
+        #expect(refined.forward(noise: noise, text: text).shape == [2, 16, 16, 3])
+    }
+
+    /// G's weight gradients through D, both refined, against central finite differences of G's loss.
+    @Test func generatorGradientMatchesFiniteDifferences() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.generatorRefine = [8]
+        c.discriminatorRefine = [8]
+        let model = GANModel(c, seed: 29)
+        var rng = SeededGenerator(seed: 6)
+        let noise = Tensor.normal([6, 100], std: 1, using: &rng), text = Tensor.normal([6, 50], std: 0.3, using: &rng)
+        func loss() -> Double {
+            let generated = model.generator.forward(noise: noise, text: text)
+            return Double(model.accumulateGeneratorGradients(generated: generated, text: text, batch: 6).loss)
+        }
+        model.generatorOptimizer.zeroGrad()
+        _ = loss()
+        let weights = model.generator.parameters.filter { $0.value.rank > 1 }
+        #expect(weights.contains { $0.name == "g.up1.refine.weight" })
+        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, h: 3e-4, loss: loss) == 2 * weights.count)
+    }
+
+    /// Only G's inner stages can be refined: not the image's own side, not a side twice.
+    @Test func sidesMustBeInnerStagesOfG() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.generatorRefine = [8]
+        #expect(c.problem == nil)
+        c.generatorRefine = [16]
+        #expect(c.problem?.contains("16 is not the side of one of G's inner stages (8)") == true)
+        c.generatorRefine = [8, 8]
+        #expect(c.problem?.contains("twice") == true)
+    }
+}
