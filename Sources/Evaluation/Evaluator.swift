@@ -22,6 +22,10 @@ public struct AttributeScore: Codable, Sendable {
     /// How often D scores a held-out real image higher with its own caption than with one naming
     /// another class of this attribute (chance 50%; `MatchingProbe`).
     public var discriminatorPrefersRightCaption: Double?
+    /// Per class of this attribute (in `classNames` order): the accuracy on the images generated
+    /// for captions naming that class. Shows which classes G draws and which it does not.
+    public var classNames: [String]?
+    public var generatedByClass: [Double]?
 }
 
 /// The answer to "does it follow the caption?".
@@ -49,6 +53,11 @@ public struct EvaluationReport: Codable, Sendable {
                          + (a.mostPredicted.map { name in
                              "     " + name + (a.mostPredictedShare.map { String(format: " (%.1f%%)", 100 * $0) } ?? "")
                          } ?? ""))
+        }
+        for a in attributes {
+            guard let names = a.classNames, let byClass = a.generatedByClass, names.count == byClass.count else { continue }
+            lines.append("generated \(a.name) by class: "
+                         + zip(names, byClass).map { "\($0) " + String(format: "%.0f%%", 100 * $1) }.joined(separator: ", "))
         }
         lines.append(String(format: "intra-caption diversity (generated / real): %.3f", diversityRatio))
         lines.append(String(format: "Frechet distance (classifier features): %.3f   real-vs-real baseline: %.3f", frechet, frechetRealBaseline))
@@ -116,6 +125,7 @@ public struct Evaluator {
         var generatedFeatures: [Float] = [], correct = [Int](repeating: 0, count: classes.count)
         var unseenCorrect = [Int](repeating: 0, count: classes.count), unseen = 0
         var predictedCounts = classes.map { [Int](repeating: 0, count: $0) }
+        var classHits = classes.map { [Int](repeating: 0, count: $0) }, classTotals = classHits
         var generatedSpread: [Double] = [], realSpread: [Double] = []
         let held = Set(heldOut)
         for (i, combo) in combinations.enumerated() {
@@ -126,6 +136,10 @@ public struct Evaluator {
                 for p in predicted[k] where predictedCounts[k].indices.contains(p) { predictedCounts[k][p] += 1 }
                 let hits = predicted[k].filter { $0 == combo[k] }.count
                 correct[k] += hits
+                if classHits[k].indices.contains(combo[k]) {
+                    classHits[k][combo[k]] += hits
+                    classTotals[k][combo[k]] += predicted[k].count
+                }
                 if held.contains(combo) { unseenCorrect[k] += hits }
             }
             if held.contains(combo) { unseen += samplesPerCaption }
@@ -138,7 +152,10 @@ public struct Evaluator {
         let generated = combinations.count * samplesPerCaption
         let matching = try MatchingProbe(model: model, encoder: train.captionEncoder)
             .preference(data: test, records: testRecords, labels: testLabels, batch: batch, seed: seed)
-        let scores = classes.indices.map { k in
+        let generatedByClass: [[Double]] = classes.indices.map { k in
+            zip(classHits[k], classTotals[k]).map { hits, total in Double(hits) / Double(Swift.max(total, 1)) }
+        }
+        let scores = classes.indices.map { (k: Int) -> AttributeScore in
             // Ties go to the lowest class index, so the report is the same run to run.
             let top = predictedCounts[k].indices.max { (predictedCounts[k][$0], $1) < (predictedCounts[k][$1], $0) }
             let names = train.attributes[k].classes
@@ -148,7 +165,9 @@ public struct Evaluator {
                                   generatedUnseen: unseen > 0 ? Double(unseenCorrect[k]) / Double(unseen) : nil,
                                   mostPredicted: top.map { names.indices.contains($0) ? names[$0] : "class \($0)" },
                                   mostPredictedShare: top.map { Double(predictedCounts[k][$0]) / Double(Swift.max(generated, 1)) },
-                                  discriminatorPrefersRightCaption: matching[k])
+                                  discriminatorPrefersRightCaption: matching[k],
+                                  classNames: names,
+                                  generatedByClass: generatedByClass[k])
         }
         let d = AttributeClassifier.featureDimension
         return EvaluationReport(

@@ -9,8 +9,8 @@ struct Evaluate: AsyncParsableCommand {
         abstract: "Score a checkpoint: attribute accuracy of generated images, diversity, Frechet distance.",
         discussion: """
             Trains an attribute classifier (colour, object, background) on the checkpoint's training data, \
-            then classifies images generated for every combination's caption. Needs attribute-labelled data \
-            (the synthetic shapes until the demo dataset lands).
+            then classifies images generated for every combination's caption, overall and per class. Needs \
+            attribute-labelled data: the demo shards or the synthetic shapes.
             """)
 
     @Option(help: "A checkpoint written by `t2i train`.") var checkpoint: String

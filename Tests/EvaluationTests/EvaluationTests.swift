@@ -66,6 +66,11 @@ import Training
             // An untrained D has no reason to prefer the right caption: near 50%.
             let matching = try #require(a.discriminatorPrefersRightCaption)
             #expect(matching > 0.2 && matching < 0.8, "\(a.name): untrained D prefers the right caption \(matching)")
+            // Every class is asked for equally often, so the per-class accuracies average to the overall one.
+            let byClass = try #require(a.generatedByClass)
+            #expect(byClass.count == a.classes && a.classNames?.count == a.classes)
+            #expect(abs(byClass.reduce(0, +) / Double(a.classes) - a.generated) < 1e-9, "\(a.name): \(byClass) against \(a.generated)")
+            #expect(report.text.contains("generated \(a.name) by class: \(a.classNames?.first ?? "?") "))
         }
         #expect(report.text.contains("D-matching"))
         #expect(report.frechet > 3 * report.frechetRealBaseline, "\(report.frechet) vs baseline \(report.frechetRealBaseline)")
