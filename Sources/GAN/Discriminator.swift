@@ -39,8 +39,7 @@ public final class Discriminator {
             if i > 1 { layers.append(BatchNorm(out, name: "d.down\(i).bn")) }
             layers.append(Activation(.leakyReLU(slope: 0.2)))
             if c.discriminatorRefine.contains(c.imageSize >> i) {
-                layers.append(Conv2d(out, out, kernel: 3, padding: 1, name: "d.down\(i).refine", generator: &generator))
-                layers += [BatchNorm(out, name: "d.down\(i).refine.bn"), Activation(.leakyReLU(slope: 0.2))]
+                layers += refineLayers(after: "d.down\(i)", channels: out, activation: .leakyReLU(slope: 0.2), generator: &generator)
             }
             channels = out
         }

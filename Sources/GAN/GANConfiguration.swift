@@ -158,20 +158,17 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
             return "captionReconstruction must be 0 or more, got \(captionReconstruction)"
         }
         let sides = (1...(stages ?? 1)).map { imageSize >> $0 }
-        if let bad = discriminatorRefine.first(where: { !sides.contains($0) }) {
-            return "discriminatorRefine: \(bad) is not the side of one of D's stages (\(sides.map(String.init).joined(separator: ", ")))"
+        return Self.refineProblem("discriminatorRefine", discriminatorRefine, allowed: sides, of: "D's stages")
+            ?? Self.refineProblem("generatorRefine", generatorRefine, allowed: sides.map { $0 * 2 }.filter { $0 < imageSize },
+                                  of: "G's inner stages")
+    }
+
+    /// What is wrong with a refinement list `key`: a side not in `allowed`, or a side named twice.
+    private static func refineProblem(_ key: String, _ refine: [Int], allowed: [Int], of stages: String) -> String? {
+        if let bad = refine.first(where: { !allowed.contains($0) }) {
+            return "\(key): \(bad) is not the side of one of \(stages) (\(allowed.map(String.init).joined(separator: ", ")))"
         }
-        if Set(discriminatorRefine).count != discriminatorRefine.count {
-            return "discriminatorRefine names a side twice: \(discriminatorRefine)"
-        }
-        let inner = sides.map { $0 * 2 }.filter { $0 < imageSize }
-        if let bad = generatorRefine.first(where: { !inner.contains($0) }) {
-            return "generatorRefine: \(bad) is not the side of one of G's inner stages (\(inner.map(String.init).joined(separator: ", ")))"
-        }
-        if Set(generatorRefine).count != generatorRefine.count {
-            return "generatorRefine names a side twice: \(generatorRefine)"
-        }
-        return nil
+        return Set(refine).count != refine.count ? "\(key) names a side twice: \(refine)" : nil
     }
 }
 

@@ -38,8 +38,7 @@ public final class Generator {
             layers.append(ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
             layers += last ? [Activation(.tanh)] : [BatchNorm(out, name: "g.up\(i).bn"), Activation(.relu)]
             if !last && c.generatorRefine.contains(c.imageSize >> (stages - i)) {
-                layers.append(Conv2d(out, out, kernel: 3, padding: 1, name: "g.up\(i).refine", generator: &generator))
-                layers += [BatchNorm(out, name: "g.up\(i).refine.bn"), Activation(.relu)]
+                layers += refineLayers(after: "g.up\(i)", channels: out, activation: .relu, generator: &generator)
             }
             channels = out
         }
