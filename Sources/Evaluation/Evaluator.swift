@@ -22,6 +22,12 @@ public struct AttributeScore: Codable, Sendable {
     /// How often D scores a held-out real image higher with its own caption than with one naming
     /// another class of this attribute (chance 50%; `MatchingProbe`).
     public var discriminatorPrefersRightCaption: Double?
+    /// How often D's caption head fits a held-out real image's own caption better than one naming
+    /// another class of this attribute, and the same for the generated images and the captions
+    /// they were generated for (chance 50%; nil without a caption head; `CaptionHeadProbe`).
+    /// High on generated images where `generated` is low: G satisfies the head without drawing it.
+    public var captionHeadPrefersRightCaption: Double?
+    public var captionHeadPrefersRightCaptionGenerated: Double?
     /// Per class of this attribute (in `classNames` order): the accuracy on the images generated
     /// for captions naming that class. Shows which classes G draws and which it does not.
     public var classNames: [String]?
@@ -43,13 +49,17 @@ public struct EvaluationReport: Codable, Sendable {
 
     public var text: String {
         var lines = ["evaluation at step \(step): \(generatedImages) generated images, \(realTestImages) held-out real images",
-                     "attribute    classes  chance  real   generated  unseen-combos  D-matching  most predicted for generated"]
+                     "attribute    classes  chance  real   generated  unseen-combos  D-matching  D-head real / gen  most predicted for generated"]
         for a in attributes {
             let unseen = a.generatedUnseen.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -"
             lines.append(a.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                          + String(format: " %7d  %5.1f%%  %5.1f%%  %7.1f%%  ", a.classes, 100 * a.chance, 100 * a.real, 100 * a.generated)
                          + unseen
                          + (a.discriminatorPrefersRightCaption.map { String(format: "      %5.1f%%", 100 * $0) } ?? "           -")
+                         + (a.captionHeadPrefersRightCaption.map { real in
+                             String(format: "    %5.1f%% / ", 100 * real)
+                                 + (a.captionHeadPrefersRightCaptionGenerated.map { String(format: "%5.1f%%", 100 * $0) } ?? "    -")
+                         } ?? "                 -")
                          + (a.mostPredicted.map { name in
                              "     " + name + (a.mostPredictedShare.map { String(format: " (%.1f%%)", 100 * $0) } ?? "")
                          } ?? ""))
@@ -128,6 +138,11 @@ public struct Evaluator {
         var classHits = classes.map { [Int](repeating: 0, count: $0) }, classTotals = classHits
         var generatedSpread: [Double] = [], realSpread: [Double] = []
         let held = Set(heldOut)
+        // D's caption head on the same images, its alternative captions from their own stream.
+        let headProbe = model.configuration.captionReconstruction > 0
+            ? CaptionHeadProbe(model: model, encoder: train.captionEncoder) : nil
+        var headRNG = SeededGenerator(seed: seed &+ 2)
+        var headWinsGenerated = [Int](repeating: 0, count: classes.count)
         for (i, combo) in combinations.enumerated() {
             let images = sampler.images(captions: [test.caption(for: combo)], perCaption: samplesPerCaption, seed: seed &+ UInt64(i)).images
             let (features, predicted) = classifier.predict(images)
@@ -143,6 +158,11 @@ public struct Evaluator {
                 if held.contains(combo) { unseenCorrect[k] += hits }
             }
             if held.contains(combo) { unseen += samplesPerCaption }
+            if let headProbe {
+                let wins = headProbe.wins(images: images, labels: [[Int]](repeating: combo, count: images.shape[0]),
+                                          data: test, using: &headRNG)
+                for k in wins.indices { headWinsGenerated[k] += wins[k] }
+            }
             generatedSpread.append(meanPairwiseDistance(images))
             let sameCombo = (testByCombination[combo] ?? []).prefix(samplesPerCaption)
             if sameCombo.count > 1 {
@@ -152,6 +172,15 @@ public struct Evaluator {
         let generated = combinations.count * samplesPerCaption
         let matching = try MatchingProbe(model: model, encoder: train.captionEncoder)
             .preference(data: test, records: testRecords, labels: testLabels, batch: batch, seed: seed)
+        var headWinsReal = [Int](repeating: 0, count: classes.count)
+        if let headProbe {
+            for start in stride(from: 0, to: testRecords.count, by: batch) {
+                let chunk = Array(testRecords[start..<Swift.min(start + batch, testRecords.count)])
+                let wins = headProbe.wins(images: realImages.gather(chunk), labels: chunk.map { testLabels[$0] ?? [] },
+                                          data: test, using: &headRNG)
+                for k in wins.indices { headWinsReal[k] += wins[k] }
+            }
+        }
         let generatedByClass: [[Double]] = classes.indices.map { k in
             zip(classHits[k], classTotals[k]).map { hits, total in Double(hits) / Double(Swift.max(total, 1)) }
         }
@@ -166,6 +195,8 @@ public struct Evaluator {
                                   mostPredicted: top.map { names.indices.contains($0) ? names[$0] : "class \($0)" },
                                   mostPredictedShare: top.map { Double(predictedCounts[k][$0]) / Double(Swift.max(generated, 1)) },
                                   discriminatorPrefersRightCaption: matching[k],
+                                  captionHeadPrefersRightCaption: headProbe.map { _ in Double(headWinsReal[k]) / Double(testRecords.count) },
+                                  captionHeadPrefersRightCaptionGenerated: headProbe.map { _ in Double(headWinsGenerated[k]) / Double(generated) },
                                   classNames: names,
                                   generatedByClass: generatedByClass[k])
         }

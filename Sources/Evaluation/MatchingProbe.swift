@@ -30,12 +30,7 @@ struct MatchingProbe {
             let features = d.trunkForward(try data.batch(records: chunk, captions: [Int](repeating: 0, count: chunk.count)).images)
             let right = score(features, own, data)
             for k in classes.indices where classes[k] > 1 {
-                let altered = own.map { l -> [Int] in
-                    var m = l
-                    m[k] = (l[k] + 1 + Int(rng.next() % UInt64(classes[k] - 1))) % classes[k]
-                    return m
-                }
-                let wrong = score(features, altered, data)
+                let wrong = score(features, otherClass(own, attribute: k, classes: classes[k], using: &rng), data)
                 wins[k] += zip(right, wrong).filter { $0 > $1 }.count
             }
         }
@@ -47,5 +42,14 @@ struct MatchingProbe {
         let c = model.configuration
         return model.discriminator.headForward(features: features, text: model.encode(captions),
                                                words: c.wordProjection ? captions.wordDistribution(vocabularySize: c.vocabularySize) : nil).data
+    }
+}
+
+/// `labels` with attribute `k` of each row changed to another of its `classes`, drawn uniformly.
+func otherClass(_ labels: [[Int]], attribute k: Int, classes: Int, using rng: inout SeededGenerator) -> [[Int]] {
+    labels.map { l in
+        var m = l
+        m[k] = (l[k] + 1 + Int(rng.next() % UInt64(classes - 1))) % classes
+        return m
     }
 }
