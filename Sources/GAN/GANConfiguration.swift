@@ -103,6 +103,13 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// empty = the paper's G): the side in pixels of the stage's output, short of the image itself,
     /// e.g. [32] at 64x64. The paper's G draws every pixel from 4x4 transposed-conv windows alone.
     public var generatorRefine: [Int] = []
+    /// Where G upsamples by nearest neighbour and a 3x3 conv instead of a stride-2 transposed conv
+    /// (`UpsampleConv2d`, not in Reed et al.; empty = the paper's G): the side in pixels of the
+    /// stage's output, e.g. [64] for the layer that paints the image. A 4x4 stride-2 transposed conv
+    /// gives even and odd pixels different taps and draws a period-2 checkerboard until its weights
+    /// learn to balance them (Odena et al. 2016); D can reject G's images on that pattern alone.
+    /// Same cost: the layer runs as the transposed conv it equals.
+    public var generatorResize: [Int] = []
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -161,9 +168,10 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         return Self.refineProblem("discriminatorRefine", discriminatorRefine, allowed: sides, of: "D's stages")
             ?? Self.refineProblem("generatorRefine", generatorRefine, allowed: sides.map { $0 * 2 }.filter { $0 < imageSize },
                                   of: "G's inner stages")
+            ?? Self.refineProblem("generatorResize", generatorResize, allowed: sides.map { $0 * 2 }, of: "G's stages")
     }
 
-    /// What is wrong with a refinement list `key`: a side not in `allowed`, or a side named twice.
+    /// What is wrong with a list of stage sides `key`: a side not in `allowed`, or a side named twice.
     private static func refineProblem(_ key: String, _ refine: [Int], allowed: [Int], of stages: String) -> String? {
         if let bad = refine.first(where: { !allowed.contains($0) }) {
             return "\(key): \(bad) is not the side of one of \(stages) (\(allowed.map(String.init).joined(separator: ", ")))"
@@ -197,5 +205,6 @@ extension GANConfiguration {
         wordProjection = try c.decodeIfPresent(Bool.self, forKey: .wordProjection) ?? wordProjection
         discriminatorRefine = try c.decodeIfPresent([Int].self, forKey: .discriminatorRefine) ?? discriminatorRefine
         generatorRefine = try c.decodeIfPresent([Int].self, forKey: .generatorRefine) ?? generatorRefine
+        generatorResize = try c.decodeIfPresent([Int].self, forKey: .generatorResize) ?? generatorResize
     }
 }

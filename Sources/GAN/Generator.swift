@@ -6,7 +6,8 @@ import Tensor
 ///     z [N, 100] ---------------------------------------+-> concat [N, 1, 1, 228]
 ///     -> convT 4x4 (1x1 -> 4x4, 8w) -> BN -> ReLU
 ///     -> k times convT 4x4 stride 2 pad 1 (halving channels) -> BN -> ReLU ... last to 3 channels -> tanh
-///        (with `generatorRefine`, a conv 3x3 s1 -> BN -> ReLU after the stages of those sides)
+///        (with `generatorRefine`, a conv 3x3 s1 -> BN -> ReLU after the stages of those sides;
+///        with `generatorResize`, those stages upsample 2x by nearest neighbour and a conv 3x3 instead)
 ///
 /// With `conditionalBatchNorm`, each BN's output is scaled by 1 + γ and shifted by β per sample and
 /// channel, [γ, β] = Linear(128, 2C) of the projected text (one Linear per BN).
@@ -35,9 +36,12 @@ public final class Generator {
         for i in 1...stages {
             let last = i == stages
             let out = last ? 3 : channels / 2
-            layers.append(ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
+            let side = c.imageSize >> (stages - i)
+            layers.append(c.generatorResize.contains(side)
+                ? UpsampleConv2d(channels, out, name: "g.up\(i)", generator: &generator)
+                : ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
             layers += last ? [Activation(.tanh)] : [BatchNorm(out, name: "g.up\(i).bn"), Activation(.relu)]
-            if !last && c.generatorRefine.contains(c.imageSize >> (stages - i)) {
+            if !last && c.generatorRefine.contains(side) {
                 layers += refineLayers(after: "g.up\(i)", channels: out, activation: .relu, generator: &generator)
             }
             channels = out

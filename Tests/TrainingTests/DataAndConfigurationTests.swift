@@ -76,7 +76,8 @@ import Training
                                   ("i", #"{"model": {"conditionalBatchNorm": 1}}"#, "conditionalBatchNorm"),
                                   ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection"),
                                   ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine"),
-                                  ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine")] {
+                                  ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine"),
+                                  ("m", #"{"model": {"generatorResize": [128]}}"#, "generatorResize")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

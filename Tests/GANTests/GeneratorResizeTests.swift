@@ -1,0 +1,56 @@
+@testable import GAN
+import Tensor
+import TestSupport
+import Testing
+
+@Suite(.tensorExclusive) struct GeneratorResizeTests {
+    /// At 16x16 (G's stages end at 8 and 16) with [16]: the last stage is an `UpsampleConv2d`
+    /// with a 3x3 weight (4 -> 3 channels), the first stays a transposed conv; the image keeps its
+    /// shape, and the layers before it draw the same weights as without the key.
+    @Test func replacesTheNamedStagesTransposedConv() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        var rng = SeededGenerator(seed: 5)
+        let plain = Generator(c, generator: &rng)
+        c.generatorResize = [16]
+        rng = SeededGenerator(seed: 5)
+        let resized = Generator(c, generator: &rng)
+        #expect(resized.body.layers.filter { $0 is UpsampleConv2d }.count == 1)
+        #expect(resized.body.layers.filter { $0 is ConvTranspose2d }.count == 2)
+        let weights = Dictionary(uniqueKeysWithValues: resized.parameters.map { ($0.name, $0.value) })
+        #expect(weights["g.up2.weight"]?.shape == [4, 3, 3, 3])
+        #expect(weights["g.up1.weight"]?.shape == [8, 4, 4, 4])
+        for p in plain.parameters where p.name != "g.up2.weight" { #expect(weights[p.name]?.data == p.value.data, "\(p.name)") }
+        let noise = Tensor.normal([2, 100], std: 1, using: &rng), text = Tensor.normal([2, 50], std: 1, using: &rng)
+        #expect(resized.forward(noise: noise, text: text).shape == [2, 16, 16, 3])
+    }
+
+    /// G's weight gradients through D, with both of G's stages resized, against central finite
+    /// differences of G's loss.
+    @Test func generatorGradientMatchesFiniteDifferences() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.generatorResize = [8, 16]
+        let model = GANModel(c, seed: 29)
+        var rng = SeededGenerator(seed: 6)
+        let noise = Tensor.normal([6, 100], std: 1, using: &rng), text = Tensor.normal([6, 50], std: 0.3, using: &rng)
+        func loss() -> Double {
+            let generated = model.generator.forward(noise: noise, text: text)
+            return Double(model.accumulateGeneratorGradients(generated: generated, text: text, batch: 6).loss)
+        }
+        model.generatorOptimizer.zeroGrad()
+        _ = loss()
+        let weights = model.generator.parameters.filter { $0.value.rank > 1 }
+        #expect(weights.filter { $0.value.rank == 4 && $0.value.shape[1] == 3 }.map(\.name) == ["g.up1.weight", "g.up2.weight"])
+        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, h: 3e-4, loss: loss) == 2 * weights.count)
+    }
+
+    /// Any of G's stages, the image's own side included; not a side twice, not a side G lacks.
+    @Test func sidesMustBeStagesOfG() {
+        var c = smallConfiguration(.glove, interpolation: false)
+        c.generatorResize = [8, 16]
+        #expect(c.problem == nil)
+        c.generatorResize = [4]
+        #expect(c.problem?.contains("generatorResize: 4 is not the side of one of G's stages (16, 8)") == true)
+        c.generatorResize = [16, 16]
+        #expect(c.problem?.contains("twice") == true)
+    }
+}
