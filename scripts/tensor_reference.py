@@ -144,6 +144,21 @@ cases["adam"] = dict(p=enc(p), grads=[enc(gr) for gr in grads], after=after, lr=
 cases["conv_rgb_k4s2p1_out32"] = conv_case(CONV, 1, 8, 9, 3, 32, 4, 2, 1, True)
 cases["convT_k4s2p1_out16"] = conv_case(CONVT, 1, 3, 2, 4, 16, 4, 2, 1, True)
 
+
+def upconv_case(n, h, wd, cin, cout):
+    """Nearest-neighbour 2x upsampling, then a 3x3 conv with padding 1 and bias (`UpsampleConv2d`,
+    weight [in, 3, 3, out])."""
+    x = r32(n, cin, h, wd); w = r32(cout, cin, 3, 3, scale=0.3); bb = r32(cout)
+    y = F.conv2d(F.interpolate(x, scale_factor=2, mode="nearest"), w, bb, padding=1); gy = r32(*y.shape); backward(y, gy)
+    return dict(stride=1, padding=1, x=enc(nhwc(x)), weight=enc(w.permute(1, 2, 3, 0)), bias=enc(bb), y=enc(nhwc(y)),
+                gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(1, 2, 3, 0)), gbias=enc(bb.grad))
+
+
+# The upsampling convolution, on a small shape and on one that runs the transposed convolution's
+# phase kernel (16 outputs). Drawn last, so the cases above kept their values.
+cases["upconv_k3"] = upconv_case(2, 3, 5, 4, 3)
+cases["upconv_k3_out16"] = upconv_case(1, 3, 2, 4, 16)
+
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")))
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(cases)} cases)", file=sys.stderr)

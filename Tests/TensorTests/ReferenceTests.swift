@@ -32,6 +32,14 @@ struct ReferenceTests {
         }
     }
 
+    /// Nearest-neighbour upsampling and a 3x3 conv, against PyTorch's `interpolate` + `conv2d`.
+    @Test(arguments: ["upconv_k3", "upconv_k3_out16"])
+    func upsampleConv2d(_ name: String) throws {
+        try checkConvolution(name) { w, _, _, bias, gen in
+            UpsampleConv2d(w.shape[0], w.shape[3], bias: bias, generator: &gen)
+        }
+    }
+
     /// Loads the case's weight (and bias) into the layer `make` builds, then compares y, dx, dW, db.
     private func checkConvolution(_ name: String,
                                   _ make: (Tensor, Int, Int, Bool, inout SeededGenerator) -> any Layer) throws {
