@@ -25,6 +25,9 @@ public struct GANLosses: Sendable, Equatable {
     /// interpolated ones included: their targets are interpolated too), unweighted; 0 when
     /// `captionReconstruction` is 0.
     public var generatorCaption: Float = 0
+    /// With `modeSeeking`: r, G's images' mean distance within a caption pair over their noise's
+    /// (the term is λ / (r + 1e-5)); 0 otherwise.
+    public var modeRatio: Float = 0
 
     /// D's loss: real + (wrong + fake) / 2 (GAN-CLS).
     public var discriminator: Float { real + 0.5 * (wrong + fake) }
@@ -49,18 +52,21 @@ extension GANModel {
                      "a batch of \(n) images \(images.shape) with \(captions.count) captions")
         let text = encode(captions)
         var noise = Tensor.normal([n, c.noiseDimension], std: 1, using: &random)
-        var generatorText = text
+        // With mode seeking, G draws each of the first half's captions twice (D's fakes too).
+        let pairedRows = c.modeSeeking > 0 ? ModeSeeking.captionRows(count: n) : nil
+        func paired(_ t: Tensor) -> Tensor { pairedRows.map { t.batchGathered($0) } ?? t }
+        var generatorText = paired(text)
         // What D's caption head should read from each image: the caption's mean word vector or words.
         let captionTargets: Tensor? = c.captionReconstruction == 0 ? nil
             : c.captionTarget == .vector ? captions.glove
             : captions.wordDistribution(vocabularySize: c.vocabularySize, columns: c.captionTargetDimension)
-        var generatorTargets = captionTargets
+        var generatorTargets = captionTargets.map(paired)
         // The captions' words for D's projection term.
         let words: Tensor? = c.wordProjection ? captions.wordDistribution(vocabularySize: c.vocabularySize) : nil
-        var generatorWords = words
+        var generatorWords = words.map(paired)
         if c.interpolation {
             noise = noise.batchConcatenated(Tensor.normal([n, c.noiseDimension], std: 1, using: &random))
-            generatorText = text.appendingNeighbourMidpoints()
+            generatorText = generatorText.appendingNeighbourMidpoints()
             generatorTargets = generatorTargets?.appendingNeighbourMidpoints()
             generatorWords = generatorWords?.appendingNeighbourMidpoints()
         }
@@ -73,20 +79,25 @@ extension GANModel {
         discriminatorOptimizer.zeroGrad()
         let d = accumulateDiscriminatorGradients(images: blurred(images), text: text, mismatch: mismatch,
                                                  fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated),
-                                                 captionTargets: captionTargets, words: words)
+                                                 fakeCaptionRows: pairedRows, captionTargets: captionTargets, words: words)
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
 
         // G: its images (and the interpolated ones) judged by the updated D, target 1.
         generatorOptimizer.zeroGrad()
+        let modeSeeking = pairedRows.map { _ in
+            ModeSeeking.term(images: generated, noise: noise.batchSlice(0..<n), weight: c.modeSeeking)
+        }
         // Additive noise leaves the gradient with respect to G's output unchanged.
         let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch,
-                                             captionTargets: generatorTargets, words: generatorWords)
+                                             captionTargets: generatorTargets, words: generatorWords,
+                                             imageGradient: modeSeeking?.imageGradient)
         generatorOptimizer.update()
         updateGeneratorAverage()
 
         return GANLosses(real: d.real, wrong: d.wrong, fake: d.fake, generator: g.loss, interpolated: g.interpolated,
-                         matching: g.matching, caption: d.caption, captionFake: d.captionFake, generatorCaption: g.caption)
+                         matching: g.matching, caption: d.caption, captionFake: d.captionFake, generatorCaption: g.caption,
+                         modeRatio: modeSeeking?.ratio ?? 0)
     }
 
     /// D's matching-aware loss on one batch, adding its gradients into D's parameters.
@@ -99,6 +110,8 @@ extension GANModel {
     ///   - text: their caption vectors `[N, T]`.
     ///   - mismatch: for each image, the index of the caption used as its wrong one (nil: i + 1).
     ///   - fakeImages: generated images `[N, S, S, 3]` for `text` (constants here).
+    ///   - fakeCaptionRows: for each fake image, the row of `text` (and `words`) of its caption;
+    ///     nil: its own row.
     ///   - captionTargets: with `captionReconstruction` w > 0, the real images' caption targets
     ///     `[N, captionTargetDimension]`; D's loss then adds w times the caption head's loss on them
     ///     (and with `wordsOrFake` w times its loss on `fakeImages` against the "fake" class).
@@ -108,7 +121,7 @@ extension GANModel {
     ///   (0 without it or, for the fakes, other than with `wordsOrFake`) and the loss's gradient
     ///   with respect to `text`.
     public func accumulateDiscriminatorGradients(images: Tensor, text: Tensor, mismatch: [Int]? = nil, fakeImages: Tensor,
-                                                 captionTargets: Tensor? = nil, words: Tensor? = nil)
+                                                 fakeCaptionRows: [Int]? = nil, captionTargets: Tensor? = nil, words: Tensor? = nil)
         -> (real: Float, wrong: Float, fake: Float, caption: Float, captionFake: Float, textGradient: Tensor) {
         let n = images.shape[0]
         let mismatch = mismatch ?? _rolledIndices(count: n, by: 1)
@@ -132,7 +145,8 @@ extension GANModel {
         var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
         let fakeFeatures = discriminator.trunkForward(fakeImages)
-        let fakeLogits = discriminator.headForward(features: fakeFeatures, text: text, words: words)
+        let fakeLogits = discriminator.headForward(features: fakeFeatures, text: fakeCaptionRows.map { text.batchGathered($0) } ?? text,
+                                                   words: fakeCaptionRows.map { rows in words?.batchGathered(rows) } ?? words)
         let fake = BCEWithLogits.lossAndGradient(logits: fakeLogits, targets: Tensor(zeros: [n]))
         let fakeGrad = discriminator.headBackward(fake.gradient.scaled(by: 0.5))
         var fakeFeatureGrad = fakeGrad.features
@@ -146,7 +160,7 @@ extension GANModel {
             fakeFeatureGrad = fakeFeatureGrad.adding(grad)
         }
         discriminator.trunkBackward(fakeFeatureGrad)
-        textGrad = textGrad.adding(fakeGrad.text)
+        textGrad = textGrad.adding(fakeCaptionRows.map { fakeGrad.text.batchScatterAdded($0) } ?? fakeGrad.text)
         return (real.loss, wrong.loss, fake.loss, caption, captionFake, textGrad)
     }
 
@@ -177,8 +191,10 @@ extension GANModel {
     ///   - captionTargets: with `captionReconstruction` w > 0, the caption targets of all the
     ///     images (same leading extent); G's loss then adds w times D's caption-head loss on them.
     ///   - words: with `wordProjection` (required then), the word distributions of `text`'s captions.
+    ///   - imageGradient: a gradient with respect to `generated` from terms outside D (mode
+    ///     seeking), added to D's before G's backward pass.
     public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil,
-                                             captionTargets: Tensor? = nil, words: Tensor? = nil)
+                                             captionTargets: Tensor? = nil, words: Tensor? = nil, imageGradient: Tensor? = nil)
         -> (loss: Float, interpolated: Float, matching: Float, caption: Float) {
         discriminator.accumulatesParameterGradients = false
         defer { discriminator.accumulatesParameterGradients = true }
@@ -219,7 +235,8 @@ extension GANModel {
             caption = loss
             gradFeatures = gradFeatures.adding(grad)
         }
-        generator.backward(discriminator.trunkBackward(gradFeatures))
+        let gradImages = discriminator.trunkBackward(gradFeatures)
+        generator.backward(imageGradient.map { gradImages.adding($0) } ?? gradImages)
         return (gLoss.loss, interpolated, matching, caption)
     }
 }

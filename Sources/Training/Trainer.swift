@@ -65,10 +65,10 @@ public final class Trainer {
         }
     }
 
-    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,g_match,d_caption,d_caption_fake,g_caption,images_per_s"
+    static let csvHeader = "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,g_match,d_caption,d_caption_fake,g_caption,g_mode_ratio,images_per_s"
 
     /// Keeps the header and the rows of steps 1...steps (a killed run may have logged more).
-    /// A log written before a column existed (`g_match`, `d_caption`, `d_caption_fake`, `g_caption`) gets that
+    /// A log written before a column existed (`g_match`, `d_caption`, `d_caption_fake`, `g_caption`, `g_mode_ratio`) gets that
     /// column with 0, the term's value then.
     static func truncateCSV(_ path: String, keepingSteps steps: Int) throws {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -125,7 +125,8 @@ public final class Trainer {
             let rate = Double(b) / Swift.max(seconds, 1e-9)
             let row = [position.step, epoch].map(String.init) + [l.real, l.wrong, l.fake, l.discriminator, l.generator,
                                                                           l.interpolated, l.matching, l.caption,
-                                                                          l.captionFake, l.generatorCaption].map { "\($0)" } + [String(format: "%.1f", rate)]
+                                                                          l.captionFake, l.generatorCaption, l.modeRatio].map { "\($0)" }
+                + [String(format: "%.1f", rate)]
             try csv.write(contentsOf: Data((row.joined(separator: ",") + "\n").utf8))
             report(l, epoch: epoch, rate: rate)
             if position.step % configuration.checkpointEvery == 0 || position.step == totalSteps {
@@ -176,6 +177,7 @@ public final class Trainer {
             text += String(format: " | caption D %.3f G %.3f", l.caption, l.generatorCaption)
             if model.configuration.captionTarget == .wordsOrFake { text += String(format: " D-fake %.3f", l.captionFake) }
         }
+        if model.configuration.modeSeeking > 0 { text += String(format: " | mode ratio %.3f", l.modeRatio) }
         switch progress {
         case .live: FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
         case .lines where position.step % configuration.logEvery == 0 || position.step == totalSteps:

@@ -77,7 +77,8 @@ import Training
                                   ("j", #"{"model": {"wordProjection": "yes"}}"#, "wordProjection"),
                                   ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine"),
                                   ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine"),
-                                  ("m", #"{"model": {"generatorResize": [128]}}"#, "generatorResize")] {
+                                  ("m", #"{"model": {"generatorResize": [128]}}"#, "generatorResize"),
+                                  ("n", #"{"model": {"modeSeeking": -1}}"#, "modeSeeking")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

@@ -73,7 +73,7 @@ import Training
         #expect(throws: CheckpointError.self) { _ = try Trainer(configuration: other, data: try other.makeData()) }
     }
 
-    /// A run logged before the `g_match`, `d_caption`, `d_caption_fake` and `g_caption` columns resumes with its
+    /// A run logged before the `g_match`, `d_caption`, `d_caption_fake`, `g_caption` and `g_mode_ratio` columns resumes with its
     /// rows kept, each given a 0 there.
     @Test func resumeUpgradesALossLogWithoutTheNewerColumns() throws {
         let dir = try TemporaryDirectory("oldcsv")
@@ -83,7 +83,7 @@ import Training
         let path = c.output + "/losses.csv"
         let old = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
             var f = line.split(separator: ",", omittingEmptySubsequences: false)
-            f.removeSubrange(8...11)
+            f.removeSubrange(8...12)
             return f.joined(separator: ",")
         }
         #expect(old[0] == "step,epoch,d_real,d_wrong,d_fake,d_loss,g_loss,g_interp,images_per_s")
@@ -91,12 +91,12 @@ import Training
         c.steps = 6
         try Trainer(configuration: c, data: try c.makeData()).run()
         let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows.first.map { Array($0[8...11]) } == ["g_match", "d_caption", "d_caption_fake", "g_caption"])
-        #expect(rows.count == 7 && rows.allSatisfy { $0.count == 13 })
+        #expect(rows.first.map { Array($0[8...12]) } == ["g_match", "d_caption", "d_caption_fake", "g_caption", "g_mode_ratio"])
+        #expect(rows.count == 7 && rows.allSatisfy { $0.count == 14 })
         #expect(rows.dropFirst().map { $0[0] } == ["1", "2", "3", "4", "5", "6"])
-        #expect(rows.dropFirst().allSatisfy { $0[8...11].allSatisfy { $0 == "0.0" } })
+        #expect(rows.dropFirst().allSatisfy { $0[8...12].allSatisfy { $0 == "0.0" } })
         // The kept rows keep their values in the columns they had.
-        #expect(rows.dropFirst().prefix(4).map { Array($0[0..<8]) + [$0[12]] }
+        #expect(rows.dropFirst().prefix(4).map { Array($0[0..<8]) + [$0[13]] }
                     == old.dropFirst().map { $0.split(separator: ",").map(String.init) })
     }
 }
