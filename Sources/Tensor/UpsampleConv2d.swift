@@ -61,36 +61,30 @@ public final class UpsampleConv2d: Layer {
 
     /// The 4x4 kernel `[in, 4, 4, out]` equal to the 3x3 kernel `w` `[in, 3, 3, out]`.
     static func expanded(_ w: Tensor) -> Tensor {
-        let (cin, cout) = (w.shape[0], w.shape[3])
-        var k = [Float](repeating: 0, count: cin * 16 * cout)
-        for i in 0..<cin {
-            for ky in 0..<4 {
-                for kx in 0..<4 {
-                    let to = ((i * 4 + ky) * 4 + kx) * cout
-                    for a in 0..<3 where taps[ky][a] != 0 {
-                        for b in 0..<3 where taps[kx][b] != 0 {
-                            let from = ((i * 3 + a) * 3 + b) * cout
-                            for o in 0..<cout { k[to + o] += w.data[from + o] }
-                        }
-                    }
-                }
-            }
+        var k = Tensor(zeros: [w.shape[0], 4, 4, w.shape[3]])
+        forEachTap(inChannels: w.shape[0], outChannels: w.shape[3]) { to, from, count in
+            for o in 0..<count { k.data[to + o] += w.data[from + o] }
         }
-        return Tensor(shape: [cin, 4, 4, cout], data: k)
+        return k
     }
 
     /// Adds the gradient of the 3x3 kernel that `gradExpanded` (`[in, 4, 4, out]`) implies into `grad`:
     /// the adjoint of `expanded`.
     static func fold(_ gradExpanded: Tensor, into grad: inout Tensor) {
-        let (cin, cout) = (grad.shape[0], grad.shape[3])
+        forEachTap(inChannels: grad.shape[0], outChannels: grad.shape[3]) { to, from, count in
+            for o in 0..<count { grad.data[from + o] += gradExpanded.data[to + o] }
+        }
+    }
+
+    /// Calls `body` with the offsets of each (4x4 tap, 3x3 tap) pair that `taps` links, for every
+    /// input channel: the 4x4 kernel's row of `out` values at `to`, the 3x3 kernel's at `from`.
+    private static func forEachTap(inChannels cin: Int, outChannels cout: Int, _ body: (_ to: Int, _ from: Int, _ count: Int) -> Void) {
         for i in 0..<cin {
             for ky in 0..<4 {
                 for kx in 0..<4 {
-                    let from = ((i * 4 + ky) * 4 + kx) * cout
                     for a in 0..<3 where taps[ky][a] != 0 {
                         for b in 0..<3 where taps[kx][b] != 0 {
-                            let to = ((i * 3 + a) * 3 + b) * cout
-                            for o in 0..<cout { grad.data[to + o] += gradExpanded.data[from + o] }
+                            body(((i * 4 + ky) * 4 + kx) * cout, ((i * 3 + a) * 3 + b) * cout, cout)
                         }
                     }
                 }

@@ -85,18 +85,8 @@ import Testing
         var c = smallConfiguration(.glove, interpolation: false)
         c.generatorRefine = [8]
         c.discriminatorRefine = [8]
-        let model = GANModel(c, seed: 29)
-        var rng = SeededGenerator(seed: 6)
-        let noise = Tensor.normal([6, 100], std: 1, using: &rng), text = Tensor.normal([6, 50], std: 0.3, using: &rng)
-        func loss() -> Double {
-            let generated = model.generator.forward(noise: noise, text: text)
-            return Double(model.accumulateGeneratorGradients(generated: generated, text: text, batch: 6).loss)
-        }
-        model.generatorOptimizer.zeroGrad()
-        _ = loss()
-        let weights = model.generator.parameters.filter { $0.value.rank > 1 }
+        let weights = checkGeneratorWeightGradients(c)
         #expect(weights.contains { $0.name == "g.up1.refine.weight" })
-        #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, h: 3e-4, loss: loss) == 2 * weights.count)
     }
 
     /// Only G's inner stages can be refined: not the image's own side, not a side twice.
@@ -109,4 +99,24 @@ import Testing
         c.generatorRefine = [8, 8]
         #expect(c.problem?.contains("twice") == true)
     }
+}
+
+/// Checks G's weight gradients (every tensor of rank > 1, its 2 largest entries, step 3e-4) through
+/// D against central finite differences of G's loss on 6 fixed samples of configuration `c`;
+/// returns the weights checked.
+@discardableResult
+func checkGeneratorWeightGradients(_ c: GANConfiguration, sourceLocation: SourceLocation = #_sourceLocation) -> [Parameter] {
+    let model = GANModel(c, seed: 29)
+    var rng = SeededGenerator(seed: 6)
+    let noise = Tensor.normal([6, 100], std: 1, using: &rng), text = Tensor.normal([6, 50], std: 0.3, using: &rng)
+    func loss() -> Double {
+        let generated = model.generator.forward(noise: noise, text: text)
+        return Double(model.accumulateGeneratorGradients(generated: generated, text: text, batch: 6).loss)
+    }
+    model.generatorOptimizer.zeroGrad()
+    _ = loss()
+    let weights = model.generator.parameters.filter { $0.value.rank > 1 }
+    #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, h: 3e-4, loss: loss) == 2 * weights.count,
+            sourceLocation: sourceLocation)
+    return weights
 }
