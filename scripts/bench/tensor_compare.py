@@ -25,20 +25,34 @@ def timeit(fn, budget=0.6):
 
 
 def shapes(w):
-    # (name, transposed, cin, cout, input size, kernel, stride, padding) as in Sources/BenchTensor.
+    # (name, kind, cin, cout, input size, kernel, stride, padding) as in Sources/BenchTensor; kind
+    # "convT", "conv", or "up" (nearest 2x upsampling then a 3x3 conv: G under generatorResize).
     return [
-        (f"G convT 1->4 (228->{8*w})", True, 228, 8 * w, 1, 4, 1, 0),
-        (f"G convT 4->8 ({8*w}->{4*w})", True, 8 * w, 4 * w, 4, 4, 2, 1),
-        (f"G convT 8->16 ({4*w}->{2*w})", True, 4 * w, 2 * w, 8, 4, 2, 1),
-        (f"G convT 16->32 ({2*w}->{w})", True, 2 * w, w, 16, 4, 2, 1),
-        (f"G convT 32->64 ({w}->3)", True, w, 3, 32, 4, 2, 1),
-        (f"D conv 64->32 (3->{w})", False, 3, w, 64, 4, 2, 1),
-        (f"D conv 32->16 ({w}->{2*w})", False, w, 2 * w, 32, 4, 2, 1),
-        (f"D conv 16->8 ({2*w}->{4*w})", False, 2 * w, 4 * w, 16, 4, 2, 1),
-        (f"D conv 8->4 ({4*w}->{8*w})", False, 4 * w, 8 * w, 8, 4, 2, 1),
-        (f"D conv1x1 4x4 ({8*w+128}->{8*w})", False, 8 * w + 128, 8 * w, 4, 1, 1, 0),
-        (f"D conv 4->1 ({8*w}->1)", False, 8 * w, 1, 4, 4, 1, 0),
+        (f"G convT 1->4 (228->{8*w})", "convT", 228, 8 * w, 1, 4, 1, 0),
+        (f"G convT 4->8 ({8*w}->{4*w})", "convT", 8 * w, 4 * w, 4, 4, 2, 1),
+        (f"G convT 8->16 ({4*w}->{2*w})", "convT", 4 * w, 2 * w, 8, 4, 2, 1),
+        (f"G convT 16->32 ({2*w}->{w})", "convT", 2 * w, w, 16, 4, 2, 1),
+        (f"G convT 32->64 ({w}->3)", "convT", w, 3, 32, 4, 2, 1),
+        (f"G upconv 4->8 ({8*w}->{4*w})", "up", 8 * w, 4 * w, 4, 3, 1, 1),
+        (f"G upconv 8->16 ({4*w}->{2*w})", "up", 4 * w, 2 * w, 8, 3, 1, 1),
+        (f"G upconv 16->32 ({2*w}->{w})", "up", 2 * w, w, 16, 3, 1, 1),
+        (f"G upconv 32->64 ({w}->3)", "up", w, 3, 32, 3, 1, 1),
+        (f"D conv 64->32 (3->{w})", "conv", 3, w, 64, 4, 2, 1),
+        (f"D conv 32->16 ({w}->{2*w})", "conv", w, 2 * w, 32, 4, 2, 1),
+        (f"D conv3x3 32x32 ({w}->{w})", "conv", w, w, 32, 3, 1, 1),
+        (f"D conv 16->8 ({2*w}->{4*w})", "conv", 2 * w, 4 * w, 16, 4, 2, 1),
+        (f"D conv 8->4 ({4*w}->{8*w})", "conv", 4 * w, 8 * w, 8, 4, 2, 1),
+        (f"D conv1x1 4x4 ({8*w+128}->{8*w})", "conv", 8 * w + 128, 8 * w, 4, 1, 1, 0),
+        (f"D conv 4->1 ({8*w}->1)", "conv", 8 * w, 1, 4, 4, 1, 0),
     ]
+
+
+def build(torch, kind, cin, cout, k, s, p):
+    if kind == "up":
+        return torch.nn.Sequential(torch.nn.Upsample(scale_factor=2, mode="nearest"),
+                                   torch.nn.Conv2d(cin, cout, 3, padding=1, bias=False))
+    cls = torch.nn.ConvTranspose2d if kind == "convT" else torch.nn.Conv2d
+    return cls(cin, cout, k, stride=s, padding=p, bias=False)
 
 
 def emit(name, width, pass_, seconds):
@@ -54,11 +68,10 @@ def measure(threads, batch, filter_=None):
     a, b = np.random.randn(n, n).astype(np.float32), np.random.randn(n, n).astype(np.float32)
     emit("sgemm 1024^3", None, "fwd", timeit(lambda: a @ b))
     for w in (32, 64):
-        for name, tr, cin, cout, size, k, s, p in shapes(w):
+        for name, kind, cin, cout, size, k, s, p in shapes(w):
             if filter_ is not None and filter_ not in f"{name} w{w}":
                 continue
-            cls = torch.nn.ConvTranspose2d if tr else torch.nn.Conv2d
-            layer = cls(cin, cout, k, stride=s, padding=p, bias=False).to(memory_format=torch.channels_last)
+            layer = build(torch, kind, cin, cout, k, s, p).to(memory_format=torch.channels_last)
             x = torch.randn(batch, cin, size, size).to(memory_format=torch.channels_last).requires_grad_(True)
             with torch.no_grad():
                 emit(name, w, "fwd", timeit(lambda: layer(x)))
@@ -66,7 +79,8 @@ def measure(threads, batch, filter_=None):
 
             def step():
                 x.grad = None
-                layer.weight.grad = None
+                for q in layer.parameters():
+                    q.grad = None
                 layer(x).backward(gy)
             emit(name, w, "fwd+bwd", timeit(step))
 
