@@ -96,6 +96,53 @@ extension Conv2d {
     }
 }
 
+extension Conv2d {
+    /// The geometry of the convolution whose output is the input gradient of a stride-1 layer of
+    /// geometry `g` with `out` outputs: the output gradient, convolved with padding k − 1 − p.
+    static func flippedGradientGeometry(_ g: ConvGeometry, out: Int) -> ConvGeometry {
+        ConvGeometry(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: out,
+                     kernelH: g.kernelH, kernelW: g.kernelW, stride: 1, padding: g.kernelH - 1 - g.padding)
+    }
+
+    /// True when the input gradient of `geometry` (a stride-1 convolution with a square kernel,
+    /// other than 1x1, and padding p ≤ k − 1) runs on the direct forward kernel: dX[y, x, c] =
+    /// Σ dY[y − p + ky, x − p + kx, o] · W[ky, kx, c, o] is the stride-1 convolution of dY with
+    /// padding k − 1 − p and the weight W'[k − 1 − ky, k − 1 − kx, o, c]. No gradient-patch matrix,
+    /// no col2im scatter (which adds every pixel's k² contributions one patch at a time).
+    /// Measured on D's 3x3 conv at 32x32 (fwd+bwd, 2 threads, batch 64): see docs/tensor.md.
+    static func inputGradientUsesFlippedKernel(_ geometry: ConvGeometry, out: Int) -> Bool {
+        geometry.stride == 1 && geometry.kernelH == geometry.kernelW && !geometry.isIdentity
+            && geometry.padding <= geometry.kernelH - 1
+            && usesDirectKernel(flippedGradientGeometry(geometry, out: out), out: geometry.channels)
+    }
+
+    /// The input gradient by the direct kernel (precondition: `inputGradientUsesFlippedKernel(g, out:)`).
+    /// - Complexity: O(N * H * W * k² * C * out), parallel over blocks of samples.
+    func inputGradientByFlippedKernel(_ gradOutput: Tensor, _ g: ConvGeometry) -> Tensor {
+        let (k, c, out) = (g.kernelH, g.channels, weight.value.shape[3])
+        let flipped = Self.flippedTransposed(weight.value.data, kernel: k, inChannels: c, outChannels: out)
+        let dx = Self.directConvolution(gradOutput.data, Self.flippedGradientGeometry(g, out: out), weight: flipped,
+                                        out: c, scratch: &scratch)
+        return Tensor(shape: [g.batch, g.height, g.width, c], data: dx)
+    }
+
+    /// W [ky, kx, c, o] (`kernel` x `kernel`) -> W' [k − 1 − ky, k − 1 − kx, o, c].
+    /// - Complexity: O(k² * c * out).
+    static func flippedTransposed(_ weight: [Float], kernel k: Int, inChannels c: Int, outChannels out: Int) -> [Float] {
+        weight.withUnsafeBufferPointer { wp in
+            _uninitializedFloats(k * k * c * out) { result in
+                let w = wp.baseAddress!
+                for tap in 0..<(k * k) {
+                    let (from, to) = (w + tap * c * out, result + (k * k - 1 - tap) * out * c)
+                    for ci in 0..<c {
+                        for o in 0..<out { to[o * c + ci] = from[ci * out + o] }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The `columns x rows` transpose of the row-major `rows x columns` matrix `matrix`.
 /// - Complexity: O(rows * columns), parallel over output rows.
 func _permuted(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {

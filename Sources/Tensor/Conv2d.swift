@@ -71,13 +71,20 @@ public final class Conv2d: Layer {
         precondition(gradOutput.count == m * out, "Conv2d gradient shape \(gradOutput.shape) does not match output")
         let weights = accumulatesParameterGradients
         if let bias, weights { _addColumnSums(gradOutput.data, rows: m, columns: out, into: &bias.grad.data) }
+        // The input gradient on a kernel: the phase kernel (4x4, stride 2) or the direct kernel
+        // with the flipped weight (stride 1); elsewhere GEMM + col2im.
         let phases = Self.inputGradientUsesPhaseKernel(g)
+        let flipped = !phases && Self.inputGradientUsesFlippedKernel(g, out: out)
+        func inputGradientByKernel() -> Tensor {
+            phases ? inputGradientByPhases(gradOutput, g) : inputGradientByFlippedKernel(gradOutput, g)
+        }
+        let byKernel = phases || flipped
         let directWeight = weights && Self.weightGradientUsesDirectKernel(g, out: out)
         if directWeight { weightGradientDirect(gradOutput, input, g) }
-        if phases && (directWeight || !weights) { return inputGradientByPhases(gradOutput, g) }
+        if byKernel && (directWeight || !weights) { return inputGradientByKernel() }
         if let blocks = _SampleBlocks(g) {
-            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: weights && !directWeight, inputGradient: !phases)
-            return phases ? inputGradientByPhases(gradOutput, g) : dx
+            let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: weights && !directWeight, inputGradient: !byKernel)
+            return byKernel ? inputGradientByKernel() : dx
         }
         if g.isIdentity {
             if weights {
@@ -91,7 +98,7 @@ public final class Conv2d: Layer {
             if !columnsHoldInput { makeColumns(input, g) }  // the direct kernel's forward made none
             _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
         }
-        if phases { return inputGradientByPhases(gradOutput, g) }
+        if byKernel { return inputGradientByKernel() }
         if gradColumns.count != m * k { gradColumns = [Float](repeating: 0, count: m * k) }
         _matmul(gradOutput.data, weight.value.data, into: &gradColumns, m: m, n: k, k: out, transB: true)
         var dx = [Float](repeating: 0, count: g.imageCount)

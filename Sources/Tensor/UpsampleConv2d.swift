@@ -60,24 +60,40 @@ public final class UpsampleConv2d: Layer {
     }
 
     /// The 4x4 kernel `[in, 4, 4, out]` equal to the 3x3 kernel `w` `[in, 3, 3, out]`.
+    /// - Complexity: O(in * 36 * out).
     static func expanded(_ w: Tensor) -> Tensor {
         var k = Tensor(zeros: [w.shape[0], 4, 4, w.shape[3]])
-        forEachTap(inChannels: w.shape[0], outChannels: w.shape[3]) { to, from, count in
-            for o in 0..<count { k.data[to + o] += w.data[from + o] }
+        k.data.withUnsafeMutableBufferPointer { kp in
+            w.data.withUnsafeBufferPointer { wp in
+                let (k4, w3) = (kp.baseAddress!, wp.baseAddress!)
+                forEachTap(inChannels: w.shape[0], outChannels: w.shape[3]) { to, from, count in
+                    for o in 0..<count { k4[to + o] += w3[from + o] }
+                }
+            }
         }
         return k
     }
 
     /// Adds the gradient of the 3x3 kernel that `gradExpanded` (`[in, 4, 4, out]`) implies into `grad`:
     /// the adjoint of `expanded`.
+    /// - Complexity: O(in * 36 * out).
     static func fold(_ gradExpanded: Tensor, into grad: inout Tensor) {
-        forEachTap(inChannels: grad.shape[0], outChannels: grad.shape[3]) { to, from, count in
-            for o in 0..<count { grad.data[from + o] += gradExpanded.data[to + o] }
+        let (cin, cout) = (grad.shape[0], grad.shape[3])
+        grad.data.withUnsafeMutableBufferPointer { gp in
+            gradExpanded.data.withUnsafeBufferPointer { ep in
+                let (g3, e4) = (gp.baseAddress!, ep.baseAddress!)
+                forEachTap(inChannels: cin, outChannels: cout) { to, from, count in
+                    for o in 0..<count { g3[from + o] += e4[to + o] }
+                }
+            }
         }
     }
 
     /// Calls `body` with the offsets of each (4x4 tap, 3x3 tap) pair that `taps` links, for every
     /// input channel: the 4x4 kernel's row of `out` values at `to`, the 3x3 kernel's at `from`.
+    /// `body` runs on unsafe pointers: on `Tensor.data` through the closure, building the 4x4 weight
+    /// of G's 256 -> 128 layer made its forward 7.8 ms against 4.2 for the transposed conv alone.
+    @inline(__always)
     private static func forEachTap(inChannels cin: Int, outChannels cout: Int, _ body: (_ to: Int, _ from: Int, _ count: Int) -> Void) {
         for i in 0..<cin {
             for ky in 0..<4 {

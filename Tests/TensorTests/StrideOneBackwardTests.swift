@@ -1,0 +1,62 @@
+import Tensor
+import Testing
+
+/// The gradients of stride-1 convolutions (D's 3x3 conv at 32x32 under `discriminatorRefine`). The
+/// input gradient runs on the direct forward kernel with the flipped, transposed weight where the
+/// CPU has AVX-512 and the layer's input channels are a multiple of 16 (elsewhere on GEMM + col2im);
+/// either way each case must match a Double loop over the definition, on 1 and 2 threads, including
+/// padding other than (k − 1) / 2, non-square images, blocked batches and an RGB-like input.
+extension DeterminismTests {
+    @Test(arguments: [
+        DirectCase(batch: 3, height: 16, width: 16, cin: 32, cout: 32, kernel: 3, stride: 1, padding: 1),
+        DirectCase(batch: 2, height: 9, width: 7, cin: 16, cout: 48, kernel: 3, stride: 1, padding: 1),
+        DirectCase(batch: 2, height: 8, width: 8, cin: 16, cout: 16, kernel: 3, stride: 1, padding: 0),  // dY smaller: padding 2
+        DirectCase(batch: 2, height: 6, width: 6, cin: 16, cout: 32, kernel: 3, stride: 1, padding: 2),  // dY larger: padding 0
+        DirectCase(batch: 2, height: 10, width: 10, cin: 32, cout: 16, kernel: 5, stride: 1, padding: 2),
+        DirectCase(batch: 9, height: 8, width: 8, cin: 64, cout: 32, kernel: 3, stride: 1, padding: 1),  // several blocks
+        DirectCase(batch: 2, height: 8, width: 8, cin: 3, cout: 16, kernel: 3, stride: 1, padding: 1),   // 3 inputs: GEMM + col2im
+    ], [1, 2])
+    func strideOneGradientsMatchDefinition(_ c: DirectCase, threads: Int) {
+        TensorThreads.set(threads)
+        defer { TensorThreads.set(1) }
+        var gen = SeededGenerator(seed: 51)
+        let layer = Conv2d(c.cin, c.cout, kernel: c.kernel, stride: 1, padding: c.padding, std: 0.3, generator: &gen)
+        let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 52)
+        let y = layer.forward(x)
+        let (oh, ow) = (y.shape[1], y.shape[2])
+        #expect(oh == c.height + 2 * c.padding - c.kernel + 1 && ow == c.width + 2 * c.padding - c.kernel + 1)
+        let dy = randomTensor(y.shape, seed: 53)
+        let dx = layer.backward(dy)
+        // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ky, kx, ci, o] and
+        // dW[ky, kx, ci, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over iy = oy − p + ky, ix = ox − p + kx.
+        let k = c.kernel, w = layer.weight.value.data
+        var expected = [Double](repeating: 0, count: x.count)
+        var expectedW = [Double](repeating: 0, count: k * k * c.cin * c.cout)
+        for n in 0..<c.batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for ky in 0..<k {
+                        let iy = oy - c.padding + ky
+                        guard iy >= 0, iy < c.height else { continue }
+                        for kx in 0..<k {
+                            let ix = ox - c.padding + kx
+                            guard ix >= 0, ix < c.width else { continue }
+                            for ci in 0..<c.cin {
+                                var s = 0.0
+                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
+                                for o in 0..<c.cout {
+                                    let g = Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
+                                    s += g * Double(w[((ky * k + kx) * c.cin + ci) * c.cout + o])
+                                    expectedW[((ky * k + kx) * c.cin + ci) * c.cout + o] += xv * g
+                                }
+                                expected[((n * c.height + iy) * c.width + ix) * c.cin + ci] += s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expectClose(dx, Tensor(shape: x.shape, data: expected.map { Float($0) }), "dX", relative: 1e-5)
+        expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
+    }
+}
