@@ -27,36 +27,8 @@ extension DeterminismTests {
         #expect(oh == c.height + 2 * c.padding - c.kernel + 1 && ow == c.width + 2 * c.padding - c.kernel + 1)
         let dy = randomTensor(y.shape, seed: 53)
         let dx = layer.backward(dy)
-        // dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ky, kx, ci, o] and
-        // dW[ky, kx, ci, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over iy = oy − p + ky, ix = ox − p + kx.
-        let k = c.kernel, w = layer.weight.value.data
-        var expected = [Double](repeating: 0, count: x.count)
-        var expectedW = [Double](repeating: 0, count: k * k * c.cin * c.cout)
-        for n in 0..<c.batch {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    for ky in 0..<k {
-                        let iy = oy - c.padding + ky
-                        guard iy >= 0, iy < c.height else { continue }
-                        for kx in 0..<k {
-                            let ix = ox - c.padding + kx
-                            guard ix >= 0, ix < c.width else { continue }
-                            for ci in 0..<c.cin {
-                                var s = 0.0
-                                let xv = Double(x.data[((n * c.height + iy) * c.width + ix) * c.cin + ci])
-                                for o in 0..<c.cout {
-                                    let g = Double(dy.data[((n * oh + oy) * ow + ox) * c.cout + o])
-                                    s += g * Double(w[((ky * k + kx) * c.cin + ci) * c.cout + o])
-                                    expectedW[((ky * k + kx) * c.cin + ci) * c.cout + o] += xv * g
-                                }
-                                expected[((n * c.height + iy) * c.width + ix) * c.cin + ci] += s
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        expectClose(dx, Tensor(shape: x.shape, data: expected.map { Float($0) }), "dX", relative: 1e-5)
-        expectClose(layer.weight.grad, Tensor(shape: layer.weight.value.shape, data: expectedW.map { Float($0) }), "dW", relative: 1e-5)
+        let expected = convolutionGradientsByDefinition(x: x, dy: dy, weight: layer.weight.value, stride: 1, padding: c.padding)
+        expectClose(dx, expected.dx, "dX", relative: 1e-5)
+        expectClose(layer.weight.grad, expected.dw, "dW", relative: 1e-5)
     }
 }

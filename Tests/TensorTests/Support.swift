@@ -117,3 +117,40 @@ func randomTensor(_ shape: [Int], seed: UInt64, std: Float = 1, margin: Float = 
     for i in 0..<t.count where abs(t.data[i]) < margin { t.data[i] = t.data[i] < 0 ? -0.5 : 0.5 }
     return t
 }
+
+/// The gradients of a convolution of NHWC `x` with `weight` `[k, k, cin, cout]` (`stride`, `padding`)
+/// for the output gradient `dy`, by a Double loop over the definition:
+/// dX[n, iy, ix, ci] = Σ dY[n, oy, ox, o] · W[ky, kx, ci, o] and
+/// dW[ky, kx, ci, o] = Σ X[n, iy, ix, ci] · dY[n, oy, ox, o] over iy = s·oy − p + ky, ix = s·ox − p + kx.
+func convolutionGradientsByDefinition(x: Tensor, dy: Tensor, weight: Tensor, stride: Int, padding: Int) -> (dx: Tensor, dw: Tensor) {
+    let (batch, height, width, cin) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow, cout, k) = (dy.shape[1], dy.shape[2], dy.shape[3], weight.shape[0])
+    let w = weight.data
+    var expected = [Double](repeating: 0, count: x.count)
+    var expectedW = [Double](repeating: 0, count: weight.count)
+    for n in 0..<batch {
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for ky in 0..<k {
+                    let iy = stride * oy - padding + ky
+                    guard iy >= 0, iy < height else { continue }
+                    for kx in 0..<k {
+                        let ix = stride * ox - padding + kx
+                        guard ix >= 0, ix < width else { continue }
+                        for ci in 0..<cin {
+                            var s = 0.0
+                            let xv = Double(x.data[((n * height + iy) * width + ix) * cin + ci])
+                            for o in 0..<cout {
+                                let g = Double(dy.data[((n * oh + oy) * ow + ox) * cout + o])
+                                s += g * Double(w[((ky * k + kx) * cin + ci) * cout + o])
+                                expectedW[((ky * k + kx) * cin + ci) * cout + o] += xv * g
+                            }
+                            expected[((n * height + iy) * width + ix) * cin + ci] += s
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (Tensor(shape: x.shape, data: expected.map { Float($0) }), Tensor(shape: weight.shape, data: expectedW.map { Float($0) }))
+}
