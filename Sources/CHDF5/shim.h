@@ -36,6 +36,20 @@ static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }
 static inline hsize_t chdf5_unlimited(void) { return H5S_UNLIMITED; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
 
+/* A file-access property list that takes no advisory file lock (HDF5 1.10.7+; older versions
+ * have no lock to skip unless built with it, and get the default list). The caller closes it
+ * with H5Pclose when it is not H5P_DEFAULT. Negative on failure. */
+static inline hid_t chdf5_file_access_unlocked(void) {
+#if H5_VERSION_GE(1, 10, 7)
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0) return fapl;
+    if (H5Pset_file_locking(fapl, 0, 1) < 0) { H5Pclose(fapl); return -1; }
+    return fapl;
+#else
+    return H5P_DEFAULT;
+#endif
+}
+
 /* Silence HDF5's automatic error-stack printing: callers turn failures into typed errors. */
 static inline herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 

@@ -5,6 +5,12 @@ import Foundation
 ///
 /// Not Sendable by design of its users' code paths, but safe to share: every call into libhdf5 is
 /// serialised by `HDF5Library.sync`.
+///
+/// Files are opened and created without HDF5's advisory file lock (h5py's `locking=False`). t2i
+/// reads input files it never writes, and writes only fresh files of its own that nothing reads
+/// before they are closed. The lock only ever made opens fail: on file systems without `flock`
+/// (NFS, Lustre: errno 38), and whenever another open file description of the same file holds a
+/// lock, such as a child process started at that moment that inherited the descriptor (errno 11).
 public final class HDF5File: @unchecked Sendable {
     /// The path the file was opened with.
     public let path: String
@@ -22,7 +28,7 @@ public final class HDF5File: @unchecked Sendable {
             if signature == 0 {
                 throw HDF5Error(file: path, operation: "open", message: "not an HDF5 file (no HDF5 signature)")
             }
-            let id = H5Fopen(path, chdf5_acc_rdonly(), chdf5_default())
+            let id = try Self.withUnlockedAccess(path, "open") { H5Fopen(path, chdf5_acc_rdonly(), $0) }
             if id < 0 {
                 throw HDF5Error(file: path, operation: "open", message: "\(_hdf5StackMessage()) (truncated or damaged file?)")
             }
@@ -35,13 +41,24 @@ public final class HDF5File: @unchecked Sendable {
     public init(creating path: String) throws {
         self.path = path
         let id: hid_t = try HDF5Library.sync {
-            let id = H5Fcreate(path, chdf5_acc_trunc(), chdf5_default(), chdf5_default())
+            let id = try Self.withUnlockedAccess(path, "create") { H5Fcreate(path, chdf5_acc_trunc(), chdf5_default(), $0) }
             if id < 0 {
                 throw HDF5Error(file: path, operation: "create", message: _hdf5StackMessage())
             }
             return id
         }
         handle = _HDF5Handle(id, close: H5Fclose)
+    }
+
+    /// Runs `body` with a file-access property list that takes no file lock, and closes the list.
+    /// Call inside `HDF5Library.sync`.
+    private static func withUnlockedAccess(_ path: String, _ operation: String, _ body: (hid_t) -> hid_t) throws -> hid_t {
+        let access = chdf5_file_access_unlocked()
+        guard access >= 0 else {
+            throw HDF5Error(file: path, operation: operation, message: "cannot make a file-access property list: \(_hdf5StackMessage())")
+        }
+        defer { if access != chdf5_default() { H5Pclose(access) } }
+        return body(access)
     }
 
     /// The names of the objects at the root of the file, in the file's name order.
