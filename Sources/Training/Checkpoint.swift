@@ -56,11 +56,19 @@ public enum Checkpoint {
     /// Names of the averaged G's tensors: G's names behind this prefix.
     static let averagePrefix = "average."
 
+    /// Sorted keys: the same run writes the same bytes in every process (the encoder's key order
+    /// otherwise follows a per-process hash seed).
+    static var positionEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     /// Writes `model` and `position` to `path` atomically: a temporary file in the same folder,
     /// fsync, rename over `path`, fsync of the folder. A crash leaves the old or the new file.
     /// - Throws: `ParameterFileError` or `CheckpointError`.
     public static func save(model: GANModel, position: TrainingPosition, to path: String) throws {
-        let json = try JSONEncoder().encode(position)
+        let json = try positionEncoder.encode(position)
         var tensors = tensors(of: model)
         tensors.append((positionName, Tensor(shape: [json.count], data: json.map { Float($0) })))
         let temporary = path + ".partial"

@@ -50,6 +50,22 @@ import Training
         }
     }
 
+    /// The position is stored with its keys sorted at every level, so one run's checkpoint has the
+    /// same bytes whichever process wrote it (a dictionary's order changes from process to process).
+    @Test func checkpointStoresItsPositionWithSortedKeys() throws {
+        let dir = try TemporaryDirectory("sorted")
+        let c = smallTrainingConfiguration(output: dir.path, steps: 2)
+        try Trainer(configuration: c, data: try c.makeData()).run()
+        let stored = try ParameterFile.load(from: dir.file("checkpoint.t2it"))
+        let bytes = try #require(stored.first { $0.name == "checkpoint.json" }).value.data.map { UInt8(clamping: Int($0)) }
+        // Re-encoding with sorted keys reproduces the stored bytes; the position has dozens of keys
+        // (the whole configuration), so an unsorted encoding matches by chance with odds near zero.
+        let position = try JSONDecoder().decode(TrainingPosition.self, from: Data(bytes))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(try encoder.encode(position) == Data(bytes))
+    }
+
     @Test func epochsShuffleDifferentlyAndCoverEveryRecordOnce() throws {
         let dir = try TemporaryDirectory("order")
         var c = smallTrainingConfiguration(output: dir.path)
