@@ -7,7 +7,8 @@ import Tensor
 ///            with `discriminatorRefine`, a conv 3x3 s1 -> BN -> lReLU after the stages of those sides
 ///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
 ///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
-///     caption head (only with `captionReconstruction` > 0): trunk features flattened
+///     caption head (only with `captionReconstruction` > 0): trunk features flattened (or, with
+///            `captionHeadPooled`, averaged over the 4x4 positions: Linear(8w, ...))
 ///            -> Linear(16 * 8w, gloveDimension, vocabularySize or vocabularySize + 1) -> the caption's
 ///            predicted mean word vector, or one logit per vocabulary word (and one for "fake"; `captionTarget`)
 ///     word projection (only with `wordProjection`): the logit += ⟨Linear(vocabularySize, 8w)(words),
@@ -51,7 +52,7 @@ public final class Discriminator {
                             BatchNorm(channels, name: "d.joint.bn"), Activation(.leakyReLU(slope: 0.2)),
                             Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)])
         captionHead = c.captionReconstruction > 0
-            ? Linear(16 * channels, c.captionTargetDimension, name: "d.caption", generator: &generator) : nil
+            ? Linear((c.captionHeadPooled ? 1 : 16) * channels, c.captionTargetDimension, name: "d.caption", generator: &generator) : nil
         wordEmbedding = c.wordProjection ? Linear(c.vocabularySize, channels, bias: false, name: "d.words", generator: &generator) : nil
     }
 
@@ -110,13 +111,19 @@ public final class Discriminator {
     /// `[N, 4, 4, 8w]`. Requires `captionReconstruction` > 0.
     public func captionForward(features: Tensor) -> Tensor {
         guard let captionHead else { preconditionFailure("D has no caption head (captionReconstruction is 0)") }
-        return captionHead.forward(features.reshaped([features.shape[0], features.count / features.shape[0]]))
+        guard configuration.captionHeadPooled else {
+            return captionHead.forward(features.reshaped([features.shape[0], features.count / features.shape[0]]))
+        }
+        return captionHead.forward(replicate.backward(features).scaled(by: 1 / Float(replicate.height * replicate.width)))
     }
 
     /// Accumulates the caption head's gradients; returns the gradient for the features `[N, 4, 4, 8w]`.
     public func captionBackward(_ gradPrediction: Tensor, featureShape: [Int]) -> Tensor {
         guard let captionHead else { preconditionFailure("D has no caption head (captionReconstruction is 0)") }
-        return captionHead.backward(gradPrediction).reshaped(featureShape)
+        let gradInput = captionHead.backward(gradPrediction)
+        guard configuration.captionHeadPooled else { return gradInput.reshaped(featureShape) }
+        // The mean's adjoint: each position gets 1/16 of its feature's gradient.
+        return replicate.forward(gradInput).scaled(by: 1 / Float(replicate.height * replicate.width))
     }
 
     /// Accumulates head parameter gradients; returns gradients for the features and the text.

@@ -77,6 +77,12 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     public var captionReconstruction: Float = 0
     /// What the caption head predicts.
     public var captionTarget: CaptionTargetKind = .vector
+    /// The caption head reads D's 4x4 features averaged over the 16 positions (Linear(8w → …))
+    /// instead of all of them flattened (Linear(16 · 8w → …), false, the default). The flattened head
+    /// has a weight for every word at every position: it must learn each object once per position,
+    /// and G can satisfy it with what one position's weights look for. The averaged head has one
+    /// direction per word wherever the object is, as the word projection (`wordProjection`) has.
+    public var captionHeadPooled = false
     /// Conditional batch norm in G (not in Reed et al.; false = the paper, where the text enters
     /// only at G's input): after each of G's batch norms, a per-sample scale 1 + γ(t) and shift
     /// β(t) from G's projected text t (one Linear(128, 2C) per batch norm, N(0, 0.02) weights, so it
@@ -210,6 +216,7 @@ extension GANConfiguration {
         generatorMatching = try c.decodeIfPresent(Float.self, forKey: .generatorMatching) ?? generatorMatching
         captionReconstruction = try c.decodeIfPresent(Float.self, forKey: .captionReconstruction) ?? captionReconstruction
         captionTarget = try c.decodeIfPresent(CaptionTargetKind.self, forKey: .captionTarget) ?? captionTarget
+        captionHeadPooled = try c.decodeIfPresent(Bool.self, forKey: .captionHeadPooled) ?? captionHeadPooled
         conditionalBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .conditionalBatchNorm) ?? conditionalBatchNorm
         wordProjection = try c.decodeIfPresent(Bool.self, forKey: .wordProjection) ?? wordProjection
         discriminatorRefine = try c.decodeIfPresent([Int].self, forKey: .discriminatorRefine) ?? discriminatorRefine

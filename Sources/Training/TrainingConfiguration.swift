@@ -85,7 +85,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     static let modelKeys: Set<String> = ["imageSize", "width", "textEncoder", "gloveDimension", "interpolation", "realLabel", "mismatch",
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching",
-                                         "captionReconstruction", "captionTarget", "conditionalBatchNorm", "wordProjection",
+                                         "captionReconstruction", "captionTarget", "captionHeadPooled", "conditionalBatchNorm", "wordProjection",
                                          "discriminatorRefine", "generatorRefine", "generatorResize", "modeSeeking"]
 
     /// Reads a JSON configuration; absent keys keep their defaults, unknown keys are errors.

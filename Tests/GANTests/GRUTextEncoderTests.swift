@@ -51,14 +51,17 @@ import Testing
     /// with `captionReconstruction` it adds w · MSE of D's caption head on all 2N images.
     /// (Its words form over a vocabulary of 40: softmax cross-entropy.)
     /// With `conditionalBatchNorm`, the text also enters at every batch norm of G.
-    @Test(arguments: [(Float(0), Float(0), CaptionTargetKind.vector, false), (2, 0, .vector, false), (0, 3, .vector, false),
-                      (0, 3, .words, false), (0, 3, .wordsOrFake, false), (0, 0, .vector, true)])
+    /// (The last case reads the words head from D's features averaged over positions, `captionHeadPooled`.)
+    @Test(arguments: [(Float(0), Float(0), CaptionTargetKind.vector, false, false), (2, 0, .vector, false, false),
+                      (0, 3, .vector, false, false), (0, 3, .words, false, false), (0, 3, .wordsOrFake, false, false),
+                      (0, 0, .vector, true, false), (0, 3, .words, false, true)])
     func generatorGradientThroughDiscriminatorMatchesFiniteDifferences(matching: Float, caption: Float, target: CaptionTargetKind,
-                                                                       conditional: Bool) {
+                                                                       conditional: Bool, pooled: Bool) {
         var c = smallConfiguration(.glove, interpolation: true)
         c.generatorMatching = matching
         c.captionReconstruction = caption
         c.captionTarget = target
+        c.captionHeadPooled = pooled
         c.conditionalBatchNorm = conditional
         c.vocabularySize = 40
         let model = GANModel(c, seed: 23)
@@ -146,12 +149,14 @@ func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], coun
 @Suite(.tensorExclusive) struct DiscriminatorGradientTests {
     /// D's gradient with the caption head on (its weights and the trunk's) against central finite
     /// differences of D's whole loss: real + (wrong + fake) / 2 + w · the caption head's loss on the real images
-    /// (+ w · its loss on the fakes against the "fake" class, with `wordsOrFake`).
-    @Test(arguments: CaptionTargetKind.allCases)
-    func discriminatorGradientWithTheCaptionHeadMatchesFiniteDifferences(target: CaptionTargetKind) {
+    /// (+ w · its loss on the fakes against the "fake" class, with `wordsOrFake`); flattened
+    /// features, or averaged over positions (`captionHeadPooled`).
+    @Test(arguments: CaptionTargetKind.allCases, [false, true])
+    func discriminatorGradientWithTheCaptionHeadMatchesFiniteDifferences(target: CaptionTargetKind, pooled: Bool) {
         var c = smallConfiguration(.glove, interpolation: false)
         c.captionReconstruction = 2
         c.captionTarget = target
+        c.captionHeadPooled = pooled
         c.vocabularySize = 40
         let model = GANModel(c, seed: 31)
         let batch = testBatch(size: 6, imageSize: 16)
@@ -169,7 +174,7 @@ func checkLargestGradients(_ parameters: [Parameter], _ analytic: [Tensor], coun
         model.discriminatorOptimizer.zeroGrad()
         _ = loss()
         let weights = model.discriminator.parameters.filter { $0.value.rank > 1 }
-        #expect(weights.contains { $0.name == "d.caption.weight" })
+        #expect(weights.first { $0.name == "d.caption.weight" }?.value.shape == [c.captionTargetDimension, (pooled ? 1 : 16) * 8])
         #expect(checkLargestGradients(weights, weights.map(\.grad), count: 2, loss: loss) == 2 * weights.count)
     }
 }
