@@ -28,9 +28,9 @@ public final class HDF5File: @unchecked Sendable {
             if signature == 0 {
                 throw HDF5Error(file: path, operation: "open", message: "not an HDF5 file (no HDF5 signature)")
             }
-            let id = try Self.withUnlockedAccess(path, "open") { H5Fopen(path, chdf5_acc_rdonly(), $0) }
-            if id < 0 {
-                throw HDF5Error(file: path, operation: "open", message: "\(_hdf5StackMessage()) (truncated or damaged file?)")
+            let (id, failure) = try Self.withUnlockedAccess(path, "open") { H5Fopen(path, chdf5_acc_rdonly(), $0) }
+            if let failure {
+                throw HDF5Error(file: path, operation: "open", message: "\(failure) (truncated or damaged file?)")
             }
             return id
         }
@@ -41,24 +41,25 @@ public final class HDF5File: @unchecked Sendable {
     public init(creating path: String) throws {
         self.path = path
         let id: hid_t = try HDF5Library.sync {
-            let id = try Self.withUnlockedAccess(path, "create") { H5Fcreate(path, chdf5_acc_trunc(), chdf5_default(), $0) }
-            if id < 0 {
-                throw HDF5Error(file: path, operation: "create", message: _hdf5StackMessage())
-            }
+            let (id, failure) = try Self.withUnlockedAccess(path, "create") { H5Fcreate(path, chdf5_acc_trunc(), chdf5_default(), $0) }
+            if let failure { throw HDF5Error(file: path, operation: "create", message: failure) }
             return id
         }
         handle = _HDF5Handle(id, close: H5Fclose)
     }
 
     /// Runs `body` with a file-access property list that takes no file lock, and closes the list.
-    /// Call inside `HDF5Library.sync`.
-    private static func withUnlockedAccess(_ path: String, _ operation: String, _ body: (hid_t) -> hid_t) throws -> hid_t {
+    /// Returns `body`'s identifier and, when it is negative, HDF5's error stack, read before the
+    /// close (every HDF5 call, `H5Pclose` too, clears the stack). Call inside `HDF5Library.sync`.
+    private static func withUnlockedAccess(_ path: String, _ operation: String,
+                                           _ body: (hid_t) -> hid_t) throws -> (id: hid_t, failure: String?) {
         let access = chdf5_file_access_unlocked()
         guard access >= 0 else {
             throw HDF5Error(file: path, operation: operation, message: "cannot make a file-access property list: \(_hdf5StackMessage())")
         }
         defer { if access != chdf5_default() { H5Pclose(access) } }
-        return body(access)
+        let id = body(access)
+        return (id, id < 0 ? _hdf5StackMessage() : nil)
     }
 
     /// The names of the objects at the root of the file, in the file's name order.
