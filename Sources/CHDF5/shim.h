@@ -36,8 +36,9 @@ static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }
 static inline hsize_t chdf5_unlimited(void) { return H5S_UNLIMITED; }
 static inline size_t chdf5_variable(void) { return H5T_VARIABLE; }
 
-/* A file-access property list that takes no advisory file lock (HDF5 1.10.7+; older versions
- * have no lock to skip unless built with it, and get the default list). The caller closes it
+/* A file-access property list that takes no advisory file lock (H5Pset_file_locking, HDF5
+ * 1.10.7+). Older 1.10 releases have no such call and get the default list; there the
+ * environment variable HDF5_USE_FILE_LOCKING=FALSE does the same. The caller closes the list
  * with H5Pclose when it is not H5P_DEFAULT. Negative on failure. */
 static inline hid_t chdf5_file_access_unlocked(void) {
 #if H5_VERSION_GE(1, 10, 7)
