@@ -7,8 +7,8 @@ import Tensor
 ///            with `discriminatorRefine`, a conv 3x3 s1 -> BN -> lReLU after the stages of those sides
 ///     head:  text [N, T] -> Linear(T, 128) -> BN -> lReLU -> replicate 4x4 -> concat with the trunk
 ///            -> conv 1x1 (8w + 128 -> 8w) -> BN -> lReLU -> conv 4x4 (valid) -> one logit
-///     caption head (only with `captionReconstruction` > 0): trunk features flattened (or, with
-///            `captionHeadPooled`, averaged over the 4x4 positions: Linear(8w, ...))
+///     caption head (only with `captionReconstruction` > 0): trunk features flattened, or averaged
+///            over the 4x4 positions with `captionHeadPooled` (then Linear(8w, ...))
 ///            -> Linear(16 * 8w, gloveDimension, vocabularySize or vocabularySize + 1) -> the caption's
 ///            predicted mean word vector, or one logit per vocabulary word (and one for "fake"; `captionTarget`)
 ///     word projection (only with `wordProjection`): the logit += ⟨Linear(vocabularySize, 8w)(words),
@@ -97,9 +97,8 @@ public final class Discriminator {
         var logits = joint.forward(concat.forward([features, projected])).reshaped([features.shape[0]])
         if let wordEmbedding {
             guard let words else { preconditionFailure("D's word projection needs the captions' words") }
-            // The mean over the 4x4 positions: the sum that replication's adjoint makes, over 16.
             let (n, c) = (features.shape[0], features.shape[3])
-            let pooled = replicate.backward(features).scaled(by: 1 / Float(replicate.height * replicate.width))
+            let pooled = meanOverPositions(features)
             let embedded = wordEmbedding.forward(words)
             for r in 0..<n { for k in 0..<c { logits.data[r] += pooled.data[r * c + k] * embedded.data[r * c + k] } }
             projectionCache = (pooled, embedded)
@@ -114,16 +113,25 @@ public final class Discriminator {
         guard configuration.captionHeadPooled else {
             return captionHead.forward(features.reshaped([features.shape[0], features.count / features.shape[0]]))
         }
-        return captionHead.forward(replicate.backward(features).scaled(by: 1 / Float(replicate.height * replicate.width)))
+        return captionHead.forward(meanOverPositions(features))
     }
 
     /// Accumulates the caption head's gradients; returns the gradient for the features `[N, 4, 4, 8w]`.
     public func captionBackward(_ gradPrediction: Tensor, featureShape: [Int]) -> Tensor {
         guard let captionHead else { preconditionFailure("D has no caption head (captionReconstruction is 0)") }
         let gradInput = captionHead.backward(gradPrediction)
-        guard configuration.captionHeadPooled else { return gradInput.reshaped(featureShape) }
-        // The mean's adjoint: each position gets 1/16 of its feature's gradient.
-        return replicate.forward(gradInput).scaled(by: 1 / Float(replicate.height * replicate.width))
+        return configuration.captionHeadPooled ? meanOverPositionsAdjoint(gradInput) : gradInput.reshaped(featureShape)
+    }
+
+    /// Features `[N, 4, 4, C]` averaged over the 16 positions, `[N, C]`: the sum that replication's
+    /// adjoint makes, over 16. (The word projection's and the pooled caption head's input.)
+    private func meanOverPositions(_ features: Tensor) -> Tensor {
+        replicate.backward(features).scaled(by: 1 / Float(replicate.height * replicate.width))
+    }
+
+    /// The adjoint of `meanOverPositions`: each position gets 1/16 of the gradient `[N, C]`.
+    private func meanOverPositionsAdjoint(_ gradient: Tensor) -> Tensor {
+        replicate.forward(gradient).scaled(by: 1 / Float(replicate.height * replicate.width))
     }
 
     /// Accumulates head parameter gradients; returns gradients for the features and the text.
@@ -142,7 +150,7 @@ public final class Discriminator {
                 }
             }
             _ = wordEmbedding.backward(gradEmbedded)
-            features = features.adding(replicate.forward(gradPooled).scaled(by: 1 / Float(replicate.height * replicate.width)))
+            features = features.adding(meanOverPositionsAdjoint(gradPooled))
         }
         return (features, textProjection.backward(replicate.backward(parts[1])))
     }
