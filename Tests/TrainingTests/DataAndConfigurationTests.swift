@@ -54,7 +54,8 @@ import Training
         #expect(c.model.mismatch == .nearest && c.model.realLabel == 0.9 && c.model.width == 32 && c.batch == 64)
         #expect(c.data.standardizeCaptionVectors && c.sampleCaptions?.count == 8)
         #expect(c.model.generatorAverage == 0.999 && c.model.interpolation == false && c.steps == 3800)
-        #expect(c.model.captionReconstruction == 3 && c.model.captionTarget == .words && c.model.conditionalBatchNorm && c.model.wordProjection)
+        #expect(c.model.captionReconstruction == 12 && c.model.captionHeadPooled && c.model.captionTarget == .words)
+        #expect(c.model.conditionalBatchNorm && c.model.wordProjection)
         #expect(c.model.discriminatorRefine == [32] && c.model.generatorRefine.isEmpty && c.model.generatorResize == [8, 16, 32, 64])
         #expect(c.model.modeSeeking == 0)
     }
