@@ -1,3 +1,5 @@
+import Tensor
+
 /// Which text vector conditions the GAN.
 public enum TextEncoderKind: String, Codable, Sendable, CaseIterable {
     /// The caption's mean GloVe vector (50-d), a fixed input.
@@ -116,6 +118,12 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// learn to balance them (Odena et al. 2016); D can reject G's images on that pattern alone.
     /// Same cost: the layer runs as the transposed conv it equals.
     public var generatorResize: [Int] = []
+    /// How the `generatorResize` stages upsample: `nearest` (default), or `bilinear`, which blurs
+    /// each of those stages' outputs by [1, 2, 1] / 4 along both axes (`Blur2d`). Nearest-neighbour
+    /// upsampling leaves steps along the upsampled pixels' edges that the 3x3 conv can sharpen into
+    /// a lattice (lines 8 pixels apart at 64x64 from the 8x8 stage); the blur removes every
+    /// period-2 pattern a stage draws. Costs two passes over the stage's output.
+    public var generatorResizeInterpolation: UpsampleConv2d.Interpolation = .nearest
     /// The weight λ of the mode-seeking term in G's loss (Mao et al. 2019, MSGAN; 0 = off; not in
     /// Reed et al.). G's batch then holds each of the first ⌊N/2⌋ captions twice, with independent
     /// noise (rows i and i + ⌊N/2⌋; D's fake term scores those images with those captions), and its
@@ -222,6 +230,8 @@ extension GANConfiguration {
         discriminatorRefine = try c.decodeIfPresent([Int].self, forKey: .discriminatorRefine) ?? discriminatorRefine
         generatorRefine = try c.decodeIfPresent([Int].self, forKey: .generatorRefine) ?? generatorRefine
         generatorResize = try c.decodeIfPresent([Int].self, forKey: .generatorResize) ?? generatorResize
+        generatorResizeInterpolation = try c.decodeIfPresent(UpsampleConv2d.Interpolation.self, forKey: .generatorResizeInterpolation)
+            ?? generatorResizeInterpolation
         modeSeeking = try c.decodeIfPresent(Float.self, forKey: .modeSeeking) ?? modeSeeking
     }
 }

@@ -7,7 +7,8 @@ import Tensor
 ///     -> convT 4x4 (1x1 -> 4x4, 8w) -> BN -> ReLU
 ///     -> k times convT 4x4 stride 2 pad 1 (halving channels) -> BN -> ReLU ... last to 3 channels -> tanh
 ///        (with `generatorRefine`, a conv 3x3 s1 -> BN -> ReLU after the stages of those sides;
-///        with `generatorResize`, those stages upsample 2x by nearest neighbour and a conv 3x3 instead)
+///        with `generatorResize`, those stages upsample 2x by nearest neighbour and a conv 3x3 instead,
+///        blurred to bilinear upsampling with `generatorResizeInterpolation: bilinear`)
 ///
 /// With `conditionalBatchNorm`, each BN's output is scaled by 1 + γ and shifted by β per sample and
 /// channel, [γ, β] = Linear(128, 2C) of the projected text (one Linear per BN).
@@ -38,7 +39,7 @@ public final class Generator {
             let out = last ? 3 : channels / 2
             let side = c.imageSize >> (stages - i)
             layers.append(c.generatorResize.contains(side)
-                ? UpsampleConv2d(channels, out, name: "g.up\(i)", generator: &generator)
+                ? UpsampleConv2d(channels, out, name: "g.up\(i)", interpolation: c.generatorResizeInterpolation, generator: &generator)
                 : ConvTranspose2d(channels, out, kernel: 4, stride: 2, padding: 1, name: "g.up\(i)", generator: &generator))
             layers += last ? [Activation(.tanh)] : [BatchNorm(out, name: "g.up\(i).bn"), Activation(.relu)]
             if !last && c.generatorRefine.contains(side) {

@@ -15,15 +15,32 @@
 ///
 /// The weight is stored `[inChannels, 3, 3, outChannels]`, a cross-correlation over the upsampled
 /// image (`weight[i, a, b, o]` multiplies upsampled pixel (p + a - 1, q + b - 1) for output (p, q)).
+///
+/// With `.bilinear` interpolation the output is then blurred by `Blur2d`. Blurring and convolving
+/// commute, and nearest-neighbour upsampling then the blur is bilinear upsampling, so this equals
+/// bilinear upsampling followed by the 3x3 convolution, except in the two outermost rows and
+/// columns (there the convolution's zero padding and the blur's repeated edge meet in the other
+/// order). Bilinear upsampling turns a linear ramp into a ramp, where nearest-neighbour turns it
+/// into a staircase whose steps the convolution can sharpen into lines along the upsampled pixels'
+/// edges; the blur costs two passes over the output instead of a 6x6 transposed convolution's
+/// 36 taps per input pixel against 16.
 public final class UpsampleConv2d: Layer {
+    /// How the input is upsampled before the convolution.
+    public enum Interpolation: String, Sendable, Codable, CaseIterable {
+        case nearest, bilinear
+    }
+
     public let weight: Parameter
     public let bias: Parameter?
+    public let interpolation: Interpolation
     /// Runs the arithmetic; its weight is rebuilt from `weight` by every forward.
     private let transposed: ConvTranspose2d
+    private let blur = Blur2d()
 
     /// An upsampling convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, bias: Bool = false, std: Float = 0.02, name: String = "upconv",
-                generator: inout SeededGenerator) {
+                interpolation: Interpolation = .nearest, generator: inout SeededGenerator) {
+        self.interpolation = interpolation
         (weight, self.bias) = _convolutionParameters(name, [inChannels, 3, 3, outChannels], kernel: 3, stride: 1, padding: 1,
                                                      bias: bias, std: std, generator: &generator)
         // The transposed convolution's own weights are overwritten before use: draw them from a
@@ -45,13 +62,14 @@ public final class UpsampleConv2d: Layer {
         precondition(input.rank == 4 && input.shape[3] == s[0], "UpsampleConv2d expects [N, H, W, \(s[0])], got \(input.shape)")
         transposed.weight.value = Self.expanded(weight.value)
         if let bias, let inner = transposed.bias { inner.value = bias.value }
-        return transposed.forward(input)
+        let output = transposed.forward(input)
+        return interpolation == .bilinear ? blur.forward(output) : output
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         transposed.weight.zeroGrad()
         transposed.bias?.zeroGrad()
-        let gradInput = transposed.backward(gradOutput)
+        let gradInput = transposed.backward(interpolation == .bilinear ? blur.backward(gradOutput) : gradOutput)
         Self.fold(transposed.weight.grad, into: &weight.grad)
         if let bias, let inner = transposed.bias {
             for j in bias.grad.data.indices { bias.grad.data[j] += inner.grad.data[j] }

@@ -86,7 +86,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching",
                                          "captionReconstruction", "captionTarget", "captionHeadPooled", "conditionalBatchNorm", "wordProjection",
-                                         "discriminatorRefine", "generatorRefine", "generatorResize", "modeSeeking"]
+                                         "discriminatorRefine", "generatorRefine", "generatorResize", "generatorResizeInterpolation", "modeSeeking"]
 
     /// Reads a JSON configuration; absent keys keep their defaults, unknown keys are errors.
     /// - Throws: `TrainingConfigurationError` naming the file and the key or value at fault.

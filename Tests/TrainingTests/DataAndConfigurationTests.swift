@@ -69,6 +69,10 @@ import Training
         #expect(a.model.realLabel == 0.9 && a.instanceNoise == 0.2 && a.instanceNoiseSteps == 100 && a.discriminatorLearningRate == 0.0001)
         #expect(TrainingConfiguration().model.realLabel == 1 && TrainingConfiguration().instanceNoise == 0)
         #expect(a.model.generatorAverage == 0.999 && TrainingConfiguration().model.generatorAverage == nil)
+        try Data(#"{"model": {"generatorResize": [64], "generatorResizeInterpolation": "bilinear"}}"#.utf8)
+            .write(to: dir.url.appendingPathComponent("bilinear.json"))
+        #expect(try TrainingConfiguration.load(path: dir.file("bilinear.json")).model.generatorResizeInterpolation == .bilinear)
+        #expect(TrainingConfiguration().model.generatorResizeInterpolation == .nearest)
         for (name, text, key) in [("b", #"{"model": {"realLabel": 1.5}}"#, "realLabel"), ("c", #"{"instanceNoise": -1}"#, "instanceNoise"),
                                   ("d", #"{"discriminatorLearningRate": 0}"#, "discriminatorLearningRate"),
                                   ("e", #"{"model": {"mismatch": "random"}}"#, "mismatch"),
@@ -80,7 +84,8 @@ import Training
                                   ("k", #"{"model": {"discriminatorRefine": [7]}}"#, "discriminatorRefine"),
                                   ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine"),
                                   ("m", #"{"model": {"generatorResize": [128]}}"#, "generatorResize"),
-                                  ("n", #"{"model": {"modeSeeking": -1}}"#, "modeSeeking")] {
+                                  ("n", #"{"model": {"modeSeeking": -1}}"#, "modeSeeking"),
+                                  ("o", #"{"model": {"generatorResizeInterpolation": "cubic"}}"#, "generatorResizeInterpolation")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")
