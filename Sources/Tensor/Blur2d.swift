@@ -25,33 +25,31 @@ public final class Blur2d: Layer {
         return Self.blurred(gradOutput)
     }
 
-    /// The image blurred along both axes.
+    /// The image blurred along both axes. Each sample is blurred along its rows into a scratch
+    /// plane that stays in cache, then along its columns into the output.
     static func blurred(_ x: Tensor) -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let plane = h * w * c
-        var out = [Float](repeating: 0, count: x.count)
-        var rows = [Float](repeating: 0, count: x.count)
-        out.withUnsafeMutableBufferPointer { op in
-            rows.withUnsafeMutableBufferPointer { rp in
-                x.data.withUnsafeBufferPointer { xp in
-                    let ob = _SendablePointer(op.baseAddress!), rb = _SendablePointer(rp.baseAddress!)
-                    let xb = _SendableConstPointer(xp.baseAddress!)
-                    _parallelChunks(n, chunk: _chunkSize(itemCost: 2 * plane)) { samples in
-                        for s in samples {
-                            let offset = s * plane
-                            // Along each row: neighbours are `c` floats apart.
-                            for y in 0..<h {
-                                let base = offset + y * w * c
-                                Self.blurLine(from: xb.base + base, to: rb.base + base, length: w, stride: c, channels: c)
-                            }
-                            // Along each column: neighbours are a row (`w * c` floats) apart; the
-                            // whole row of channels is one vector.
-                            Self.blurLine(from: UnsafePointer(rb.base + offset), to: ob.base + offset, length: h, stride: w * c,
-                                          channels: w * c)
+        let out = [Float](unsafeUninitializedCapacity: x.count) { op, initialized in
+            x.data.withUnsafeBufferPointer { xp in
+                guard let outBase = op.baseAddress, let inBase = xp.baseAddress else { return }
+                let ob = _SendablePointer(outBase), xb = _SendableConstPointer(inBase)
+                _parallelChunks(n, chunk: _chunkSize(itemCost: 2 * plane)) { samples in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                    defer { scratch.deallocate() }
+                    for s in samples {
+                        let offset = s * plane
+                        // Along each row: neighbours are `c` floats apart.
+                        for y in 0..<h {
+                            Self.blurLine(from: xb.base + offset + y * w * c, to: scratch + y * w * c, length: w, stride: c, channels: c)
                         }
+                        // Along each column: neighbours are a row (`w * c` floats) apart; the
+                        // whole row of channels is one vector.
+                        Self.blurLine(from: UnsafePointer(scratch), to: ob.base + offset, length: h, stride: w * c, channels: w * c)
                     }
                 }
             }
+            initialized = x.count
         }
         return Tensor(shape: x.shape, data: out)
     }
