@@ -159,6 +159,32 @@ def upconv_case(n, h, wd, cin, cout):
 cases["upconv_k3"] = upconv_case(2, 3, 5, 4, 3)
 cases["upconv_k3_out16"] = upconv_case(1, 3, 2, 4, 16)
 
+
+
+def blur(t):
+    """[1, 2, 1] / 4 along both axes of each channel, the edges repeated (`Blur2d`)."""
+    c = t.shape[1]
+    k = torch.tensor([1.0, 2.0, 1.0], dtype=D)
+    k = (torch.outer(k, k) / 16).expand(c, 1, 3, 3)
+    return F.conv2d(F.pad(t, (1, 1, 1, 1), mode="replicate"), k, groups=c)
+
+
+# The blur alone, and the upsampling convolution with it (`interpolation: .bilinear`: nearest 2x,
+# the 3x3 conv, then the blur). Drawn after every other case, so theirs kept their values.
+x = r32(2, 3, 4, 5); y = blur(x); gy = r32(*y.shape); backward(y, gy)
+cases["blur"] = dict(x=enc(nhwc(x)), y=enc(nhwc(y)), gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)))
+
+
+def upconv_bilinear_case(n, h, wd, cin, cout):
+    x = r32(n, cin, h, wd); w = r32(cout, cin, 3, 3, scale=0.3); bb = r32(cout)
+    y = blur(F.conv2d(F.interpolate(x, scale_factor=2, mode="nearest"), w, bb, padding=1)); gy = r32(*y.shape); backward(y, gy)
+    return dict(stride=1, padding=1, x=enc(nhwc(x)), weight=enc(w.permute(1, 2, 3, 0)), bias=enc(bb), y=enc(nhwc(y)),
+                gy=enc(nhwc(gy)), gx=enc(nhwc(x.grad)), gweight=enc(w.grad.permute(1, 2, 3, 0)), gbias=enc(bb.grad))
+
+
+cases["upconv_k3_bilinear"] = upconv_bilinear_case(2, 3, 5, 4, 3)
+cases["upconv_k3_bilinear_out16"] = upconv_bilinear_case(1, 3, 2, 4, 16)
+
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")))
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(cases)} cases)", file=sys.stderr)

@@ -40,6 +40,22 @@ struct ReferenceTests {
         }
     }
 
+    /// The same with the output blurred (`.bilinear`), against `interpolate` + `conv2d` + PyTorch's
+    /// replicate-padded depthwise [1, 2, 1] x [1, 2, 1] / 16 conv; and that blur alone.
+    @Test(arguments: ["upconv_k3_bilinear", "upconv_k3_bilinear_out16"])
+    func bilinearUpsampleConv2d(_ name: String) throws {
+        try checkConvolution(name) { w, _, _, bias, gen in
+            UpsampleConv2d(w.shape[0], w.shape[3], bias: bias, interpolation: .bilinear, generator: &gen)
+        }
+    }
+
+    @Test func blur() throws {
+        let c = try ReferenceCase("blur")
+        let layer = Blur2d()
+        expectClose(layer.forward(try c.tensor("x")), try c.tensor("y"), "blur y")
+        expectClose(layer.backward(try c.tensor("gy")), try c.tensor("gx"), "blur gx")
+    }
+
     /// Loads the case's weight (and bias) into the layer `make` builds, then compares y, dx, dW, db.
     private func checkConvolution(_ name: String,
                                   _ make: (Tensor, Int, Int, Bool, inout SeededGenerator) -> any Layer) throws {
