@@ -48,15 +48,15 @@ let gemmSeconds = time {
 emit(["name": "sgemm 1024^3", "pass": "fwd", "seconds": gemmSeconds, "flops": 2.0 * Double(n * n * n)])
 
 /// How a shape's layer is built.
-enum Kind { case conv, transposed, upsample }
+enum Kind { case conv, transposed, upsample, upsampleBilinear }
 
 /// One GAN layer shape: a Conv2d, a ConvTranspose2d, or an UpsampleConv2d (nearest 2x then a 3x3 conv,
 /// G's stages under `generatorResize`); spatial size is the input's.
 struct Shape {
     let name: String, kind: Kind, cin: Int, cout: Int, size: Int, kernel: Int, stride: Int, padding: Int
     /// An UpsampleConv2d from `size` to 2·`size`.
-    static func upsample(_ name: String, cin: Int, cout: Int, size: Int) -> Shape {
-        Shape(name: name, kind: .upsample, cin: cin, cout: cout, size: size, kernel: 3, stride: 1, padding: 1)
+    static func upsample(_ name: String, cin: Int, cout: Int, size: Int, bilinear: Bool = false) -> Shape {
+        Shape(name: name, kind: bilinear ? .upsampleBilinear : .upsample, cin: cin, cout: cout, size: size, kernel: 3, stride: 1, padding: 1)
     }
 }
 
@@ -72,6 +72,12 @@ func ganShapes(width w: Int) -> [Shape] {
         .upsample("G upconv 8->16 (\(4 * w)->\(2 * w))", cin: 4 * w, cout: 2 * w, size: 8),
         .upsample("G upconv 16->32 (\(2 * w)->\(w))", cin: 2 * w, cout: w, size: 16),
         .upsample("G upconv 32->64 (\(w)->3)", cin: w, cout: 3, size: 32),
+        // The same under `generatorResizeInterpolation: bilinear` (the output blurred; PyTorch
+        // runs bilinear upsampling then the 3x3 conv).
+        .upsample("G upconv-bl 4->8 (\(8 * w)->\(4 * w))", cin: 8 * w, cout: 4 * w, size: 4, bilinear: true),
+        .upsample("G upconv-bl 8->16 (\(4 * w)->\(2 * w))", cin: 4 * w, cout: 2 * w, size: 8, bilinear: true),
+        .upsample("G upconv-bl 16->32 (\(2 * w)->\(w))", cin: 2 * w, cout: w, size: 16, bilinear: true),
+        .upsample("G upconv-bl 32->64 (\(w)->3)", cin: w, cout: 3, size: 32, bilinear: true),
         Shape(name: "D conv 64->32 (3->\(w))", kind: .conv, cin: 3, cout: w, size: 64, kernel: 4, stride: 2, padding: 1),
         Shape(name: "D conv 32->16 (\(w)->\(2 * w))", kind: .conv, cin: w, cout: 2 * w, size: 32, kernel: 4, stride: 2, padding: 1),
         Shape(name: "D conv3x3 32x32 (\(w)->\(w))", kind: .conv, cin: w, cout: w, size: 32, kernel: 3, stride: 1, padding: 1),
@@ -88,6 +94,7 @@ for width in [32, 64] {
         case .transposed: ConvTranspose2d(s.cin, s.cout, kernel: s.kernel, stride: s.stride, padding: s.padding, generator: &gen)
         case .conv: Conv2d(s.cin, s.cout, kernel: s.kernel, stride: s.stride, padding: s.padding, generator: &gen)
         case .upsample: UpsampleConv2d(s.cin, s.cout, generator: &gen)
+        case .upsampleBilinear: UpsampleConv2d(s.cin, s.cout, interpolation: .bilinear, generator: &gen)
         }
         let x = Tensor.normal([batch, s.size, s.size, s.cin], std: 1, using: &gen)
         let y = layer.forward(x)
@@ -96,7 +103,8 @@ for width in [32, 64] {
         // UpsampleConv2d is counted as what it runs, the 4x4 stride-2 transposed conv it equals
         // (16 taps per input position; upsampling then a 3x3 conv, as PyTorch runs it, is 36).
         let positions = Double(s.kind == .conv ? y.count / s.cout : batch * s.size * s.size)
-        let taps = s.kind == .upsample ? 16 : s.kernel * s.kernel
+        // (The blur of a bilinear stage is not counted: about 6 additions per output value.)
+        let taps = s.kind == .upsample || s.kind == .upsampleBilinear ? 16 : s.kernel * s.kernel
         let flops = 2 * positions * Double(taps * s.cin * s.cout)
         let forward = time { _ = layer.forward(x) }
         emit(["name": s.name, "width": width, "pass": "fwd", "seconds": forward, "flops": flops])

@@ -26,7 +26,8 @@ def timeit(fn, budget=0.6):
 
 def shapes(w):
     # (name, kind, cin, cout, input size, kernel, stride, padding) as in Sources/BenchTensor; kind
-    # "convT", "conv", or "up" (nearest 2x upsampling then a 3x3 conv: G under generatorResize).
+    # "convT", "conv", "up" (nearest 2x upsampling then a 3x3 conv: G under generatorResize), or
+    # "upb" (bilinear 2x upsampling then a 3x3 conv: with generatorResizeInterpolation bilinear).
     return [
         (f"G convT 1->4 (228->{8*w})", "convT", 228, 8 * w, 1, 4, 1, 0),
         (f"G convT 4->8 ({8*w}->{4*w})", "convT", 8 * w, 4 * w, 4, 4, 2, 1),
@@ -37,6 +38,10 @@ def shapes(w):
         (f"G upconv 8->16 ({4*w}->{2*w})", "up", 4 * w, 2 * w, 8, 3, 1, 1),
         (f"G upconv 16->32 ({2*w}->{w})", "up", 2 * w, w, 16, 3, 1, 1),
         (f"G upconv 32->64 ({w}->3)", "up", w, 3, 32, 3, 1, 1),
+        (f"G upconv-bl 4->8 ({8*w}->{4*w})", "upb", 8 * w, 4 * w, 4, 3, 1, 1),
+        (f"G upconv-bl 8->16 ({4*w}->{2*w})", "upb", 4 * w, 2 * w, 8, 3, 1, 1),
+        (f"G upconv-bl 16->32 ({2*w}->{w})", "upb", 2 * w, w, 16, 3, 1, 1),
+        (f"G upconv-bl 32->64 ({w}->3)", "upb", w, 3, 32, 3, 1, 1),
         (f"D conv 64->32 (3->{w})", "conv", 3, w, 64, 4, 2, 1),
         (f"D conv 32->16 ({w}->{2*w})", "conv", w, 2 * w, 32, 4, 2, 1),
         (f"D conv3x3 32x32 ({w}->{w})", "conv", w, w, 32, 3, 1, 1),
@@ -48,8 +53,9 @@ def shapes(w):
 
 
 def build(torch, kind, cin, cout, k, s, p):
-    if kind == "up":
-        return torch.nn.Sequential(torch.nn.Upsample(scale_factor=2, mode="nearest"),
+    if kind in ("up", "upb"):
+        mode = dict(mode="nearest") if kind == "up" else dict(mode="bilinear", align_corners=False)
+        return torch.nn.Sequential(torch.nn.Upsample(scale_factor=2, **mode),
                                    torch.nn.Conv2d(cin, cout, 3, padding=1, bias=False))
     cls = torch.nn.ConvTranspose2d if kind == "convT" else torch.nn.Conv2d
     return cls(cin, cout, k, stride=s, padding=p, bias=False)
