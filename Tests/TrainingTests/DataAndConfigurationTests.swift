@@ -57,7 +57,7 @@ import Training
         #expect(c.model.captionReconstruction == 12 && c.model.captionHeadPooled && c.model.captionTarget == .words)
         #expect(c.model.conditionalBatchNorm && c.model.wordProjection)
         #expect(c.model.discriminatorRefine == [32] && c.model.generatorRefine.isEmpty && c.model.generatorResize == [8, 16, 32, 64])
-        #expect(c.model.modeSeeking == 0)
+        #expect(c.model.modeSeeking == 0.1 && c.model.generatorResizeInterpolation == .nearest)
     }
 
     @Test func stabilisationKeysLoadAndBadValuesAreNamed() throws {
