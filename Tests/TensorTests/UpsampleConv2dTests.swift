@@ -13,6 +13,22 @@ import Testing
         return Tensor(shape: [n, 2 * h, 2 * w, c], data: out)
     }
 
+    /// The 3x3 `Conv2d` (padding 1) with `layer`'s weight, rearranged from `[in, 3, 3, out]` to
+    /// `[3, 3, in, out]`, and its bias.
+    private func convolution(matching layer: UpsampleConv2d) -> Conv2d {
+        let w = layer.weight.value
+        let (cin, cout) = (w.shape[0], w.shape[3])
+        var unused = SeededGenerator(seed: 1)
+        let conv = Conv2d(cin, cout, kernel: 3, padding: 1, bias: layer.bias != nil, generator: &unused)
+        conv.weight.value = Tensor(shape: [3, 3, cin, cout], data: (0..<w.count).map { j in
+            // [a, b, i, o] from [i, a, b, o]
+            let o = j % cout, i = (j / cout) % cin, b = (j / (cout * cin)) % 3, a = j / (cout * cin * 3)
+            return w.data[((i * 3 + a) * 3 + b) * cout + o]
+        })
+        if let b = layer.bias, let cb = conv.bias { cb.value = b.value }
+        return conv
+    }
+
     /// The layer equals upsampling followed by a 3x3 conv with padding 1 (our `Conv2d`, its weight
     /// the same taps rearranged to `[3, 3, in, out]`), bias included, on odd and even sides.
     @Test(arguments: [(3, 5, true), (4, 4, false)])
@@ -20,15 +36,7 @@ import Testing
         var gen = SeededGenerator(seed: 11)
         let layer = UpsampleConv2d(3, 2, bias: bias, std: 0.5, generator: &gen)
         if let b = layer.bias { b.value = randomTensor([2], seed: 12) }
-        var unused = SeededGenerator(seed: 1)
-        let conv = Conv2d(3, 2, kernel: 3, padding: 1, bias: bias, generator: &unused)
-        let w = layer.weight.value
-        conv.weight.value = Tensor(shape: [3, 3, 3, 2], data: (0..<w.count).map { j in
-            // [a, b, i, o] from [i, a, b, o]
-            let o = j % 2, i = (j / 2) % 3, b = (j / 6) % 3, a = j / 18
-            return w.data[((i * 3 + a) * 3 + b) * 2 + o]
-        })
-        if let b = layer.bias, let cb = conv.bias { cb.value = b.value }
+        let conv = convolution(matching: layer)
         let x = randomTensor([2, height, width, 3], seed: 13)
         let ours = layer.forward(x)
         #expect(ours.shape == [2, 2 * height, 2 * width, 2])
@@ -120,14 +128,7 @@ import Testing
         var gen = SeededGenerator(seed: 24)
         let layer = UpsampleConv2d(3, 2, bias: true, std: 0.5, interpolation: .bilinear, generator: &gen)
         layer.bias?.value = randomTensor([2], seed: 25)
-        var unused = SeededGenerator(seed: 1)
-        let conv = Conv2d(3, 2, kernel: 3, padding: 1, bias: true, generator: &unused)
-        let w = layer.weight.value
-        conv.weight.value = Tensor(shape: [3, 3, 3, 2], data: (0..<w.count).map { j in
-            let o = j % 2, i = (j / 2) % 3, b = (j / 6) % 3, a = j / 18
-            return w.data[((i * 3 + a) * 3 + b) * 2 + o]
-        })
-        if let b = layer.bias, let cb = conv.bias { cb.value = b.value }
+        let conv = convolution(matching: layer)
         let x = randomTensor([2, 4, 5, 3], seed: 26)
         let (ours, reference) = (layer.forward(x), conv.forward(bilinear(x)))
         #expect(ours.shape == [2, 8, 10, 2])
