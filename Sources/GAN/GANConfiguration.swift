@@ -131,6 +131,19 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
     /// when two noise vectors give one caption the same picture. Without it G ignores the noise
     /// (intra-caption diversity 0.2-0.4 in every run). Not with `generatorMatching`.
     public var modeSeeking: Float = 0
+    /// Differentiable augmentation (DiffAugment, Zhao et al. 2020; not in Reed et al.; 0 = off):
+    /// every image D sees, real and generated, in D's step and in G's, is first moved by up to this
+    /// many pixels along each axis (uniform, what moves in is 0), with G's gradient going back
+    /// through the move (`ImageAugmentation`). D can then only tell real from generated, and read
+    /// an object, by what survives a shift: G cannot satisfy D with patterns tied to exact pixel
+    /// positions, and D sees each training image in many places. Must be less than `imageSize`.
+    public var augmentTranslation = 0
+    /// The side of a square set to 0 at a random place (it may hang over the edge) in every image
+    /// D sees, after the translation (DiffAugment's cutout; 0 = off). At most `imageSize`.
+    public var augmentCutout = 0
+
+    /// Whether D sees augmented images (`augmentTranslation` or `augmentCutout`).
+    public var augments: Bool { augmentTranslation > 0 || augmentCutout > 0 }
 
     public init(imageSize: Int = 64, width: Int = 32, textEncoder: TextEncoderKind = .glove, gloveDimension: Int = 50,
                 interpolation: Bool = true, realLabel: Float = 1, mismatch: MismatchKind = .next, noiseDimension: Int = 100, projectionDimension: Int = 128,
@@ -187,6 +200,10 @@ public struct GANConfiguration: Codable, Sendable, Equatable {
         }
         if !(modeSeeking >= 0 && modeSeeking.isFinite) { return "modeSeeking must be 0 or more, got \(modeSeeking)" }
         if modeSeeking > 0 && generatorMatching > 0 { return "modeSeeking and generatorMatching cannot both be on" }
+        if !(0..<imageSize).contains(augmentTranslation) {
+            return "augmentTranslation must be 0 to \(imageSize - 1) pixels, got \(augmentTranslation)"
+        }
+        if !(0...imageSize).contains(augmentCutout) { return "augmentCutout must be 0 to \(imageSize) pixels, got \(augmentCutout)" }
         let sides = (1...(stages ?? 1)).map { imageSize >> $0 }
         return Self.refineProblem("discriminatorRefine", discriminatorRefine, allowed: sides, of: "D's stages")
             ?? Self.refineProblem("generatorRefine", generatorRefine, allowed: sides.map { $0 * 2 }.filter { $0 < imageSize },
@@ -233,5 +250,7 @@ extension GANConfiguration {
         generatorResizeInterpolation = try c.decodeIfPresent(UpsampleConv2d.Interpolation.self, forKey: .generatorResizeInterpolation)
             ?? generatorResizeInterpolation
         modeSeeking = try c.decodeIfPresent(Float.self, forKey: .modeSeeking) ?? modeSeeking
+        augmentTranslation = try c.decodeIfPresent(Int.self, forKey: .augmentTranslation) ?? augmentTranslation
+        augmentCutout = try c.decodeIfPresent(Int.self, forKey: .augmentCutout) ?? augmentCutout
     }
 }

@@ -44,6 +44,10 @@ extension GANModel {
     /// `instanceNoise` > 0 adds N(0, instanceNoise²) to every image D sees, real and generated
     /// (Sønderby et al. 2016): the two distributions overlap, so D cannot separate them
     /// perfectly early on and G keeps a useful gradient. The trainer anneals it to 0.
+    ///
+    /// With `augmentTranslation` or `augmentCutout`, every batch D sees (the real images, the
+    /// fakes in D's step, G's images in G's step) is augmented with its own draws from `random`,
+    /// after the instance noise (`ImageAugmentation`).
     public func trainStep(images: Tensor, captions: CaptionBatch, random: inout SeededGenerator,
                           instanceNoise: Float = 0) -> GANLosses {
         let n = images.shape[0]
@@ -74,11 +78,17 @@ extension GANModel {
         func blurred(_ x: Tensor) -> Tensor {
             instanceNoise > 0 ? x.adding(Tensor.normal(x.shape, std: instanceNoise, using: &random)) : x
         }
+        // With augmentation, each batch D sees gets its own draws (after the batch's instance noise).
+        func augmentation(for x: Tensor) -> ImageAugmentation? {
+            c.augments ? ImageAugmentation(count: x.shape[0], size: c.imageSize, translation: c.augmentTranslation,
+                                           cutout: c.augmentCutout, random: &random) : nil
+        }
+        func augmented(_ x: Tensor) -> Tensor { augmentation(for: x).map { $0.apply(x) } ?? x }
 
         let mismatch = captions.mismatchIndices(c.mismatch)
         discriminatorOptimizer.zeroGrad()
-        let d = accumulateDiscriminatorGradients(images: blurred(images), text: text, mismatch: mismatch,
-                                                 fakeImages: blurred(c.interpolation ? generated.batchSlice(0..<n) : generated),
+        let d = accumulateDiscriminatorGradients(images: augmented(blurred(images)), text: text, mismatch: mismatch,
+                                                 fakeImages: augmented(blurred(c.interpolation ? generated.batchSlice(0..<n) : generated)),
                                                  fakeCaptionRows: pairedRows, captionTargets: captionTargets, words: words)
         textEncoder?.backward(d.textGradient)
         discriminatorOptimizer.update()
@@ -89,9 +99,10 @@ extension GANModel {
             ModeSeeking.term(images: generated, noise: noise.batchSlice(0..<n), weight: c.modeSeeking)
         }
         // Additive noise leaves the gradient with respect to G's output unchanged.
-        let g = accumulateGeneratorGradients(generated: blurred(generated), text: generatorText, batch: n, mismatch: mismatch,
+        let seen = blurred(generated)
+        let g = accumulateGeneratorGradients(generated: seen, text: generatorText, batch: n, mismatch: mismatch,
                                              captionTargets: generatorTargets, words: generatorWords,
-                                             imageGradient: modeSeeking?.imageGradient)
+                                             imageGradient: modeSeeking?.imageGradient, augmentation: augmentation(for: seen))
         generatorOptimizer.update()
         updateGeneratorAverage()
 
@@ -193,13 +204,16 @@ extension GANModel {
     ///   - words: with `wordProjection` (required then), the word distributions of `text`'s captions.
     ///   - imageGradient: a gradient with respect to `generated` from terms outside D (mode
     ///     seeking), added to D's before G's backward pass.
+    ///   - augmentation: D sees `augmentation.apply(generated)`, and D's gradient reaches G through
+    ///     its adjoint (`augmentTranslation`, `augmentCutout`); nil: D sees `generated`.
     public func accumulateGeneratorGradients(generated: Tensor, text: Tensor, batch n: Int, mismatch: [Int]? = nil,
-                                             captionTargets: Tensor? = nil, words: Tensor? = nil, imageGradient: Tensor? = nil)
+                                             captionTargets: Tensor? = nil, words: Tensor? = nil, imageGradient: Tensor? = nil,
+                                             augmentation: ImageAugmentation? = nil)
         -> (loss: Float, interpolated: Float, matching: Float, caption: Float) {
         discriminator.accumulatesParameterGradients = false
         defer { discriminator.accumulatesParameterGradients = true }
         let m = generated.shape[0]
-        let features = discriminator.trunkForward(generated)
+        let features = discriminator.trunkForward(augmentation?.apply(generated) ?? generated)
         let logits = discriminator.headForward(features: features, text: text, words: words)
         let ones = Tensor(zeros: [n], value: 1)
         let gLoss = BCEWithLogits.lossAndGradient(logits: logits.batchSlice(0..<n), targets: ones)
@@ -235,7 +249,8 @@ extension GANModel {
             caption = loss
             gradFeatures = gradFeatures.adding(grad)
         }
-        let gradImages = discriminator.trunkBackward(gradFeatures)
+        let gradSeen = discriminator.trunkBackward(gradFeatures)
+        let gradImages = augmentation?.adjoint(gradSeen) ?? gradSeen
         generator.backward(imageGradient.map { gradImages.adding($0) } ?? gradImages)
         return (gLoss.loss, interpolated, matching, caption)
     }

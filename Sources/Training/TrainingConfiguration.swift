@@ -86,7 +86,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                                          "noiseDimension", "projectionDimension", "vocabularySize",
                                          "embeddingDimension", "gruHidden", "generatorAverage", "generatorMatching",
                                          "captionReconstruction", "captionTarget", "captionHeadPooled", "conditionalBatchNorm", "wordProjection",
-                                         "discriminatorRefine", "generatorRefine", "generatorResize", "generatorResizeInterpolation", "modeSeeking"]
+                                         "discriminatorRefine", "generatorRefine", "generatorResize", "generatorResizeInterpolation", "modeSeeking",
+                                         "augmentTranslation", "augmentCutout"]
 
     /// Reads a JSON configuration; absent keys keep their defaults, unknown keys are errors.
     /// - Throws: `TrainingConfigurationError` naming the file and the key or value at fault.

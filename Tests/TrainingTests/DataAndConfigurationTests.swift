@@ -85,7 +85,9 @@ import Training
                                   ("l", #"{"model": {"generatorRefine": [64]}}"#, "generatorRefine"),
                                   ("m", #"{"model": {"generatorResize": [128]}}"#, "generatorResize"),
                                   ("n", #"{"model": {"modeSeeking": -1}}"#, "modeSeeking"),
-                                  ("o", #"{"model": {"generatorResizeInterpolation": "cubic"}}"#, "generatorResizeInterpolation")] {
+                                  ("o", #"{"model": {"generatorResizeInterpolation": "cubic"}}"#, "generatorResizeInterpolation"),
+                                  ("p", #"{"model": {"augmentTranslation": 64}}"#, "augmentTranslation"),
+                                  ("q", #"{"model": {"augmentCutout": -1}}"#, "augmentCutout")] {
             try Data(text.utf8).write(to: dir.url.appendingPathComponent("\(name).json"))
             let error = #expect(throws: TrainingConfigurationError.self) { try TrainingConfiguration.load(path: dir.file("\(name).json")) }
             #expect(error?.description.contains(key) == true, "\(error?.description ?? "")")

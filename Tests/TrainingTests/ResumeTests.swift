@@ -8,14 +8,18 @@ import Training
 @Suite(.serialized, .tensorExclusive) struct ResumeTests {
     /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
     /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
-    /// The glove run also uses label smoothing, annealed instance noise (drawn from each step's own
-    /// stream) and an averaged G, whose weights and statistics must survive the checkpoint too.
+    /// The glove run also uses label smoothing, annealed instance noise and augmentation (both drawn
+    /// from each step's own stream) and an averaged G, whose weights and statistics must survive the
+    /// checkpoint too.
     @Test(arguments: [TextEncoderKind.gru, .glove])
     func resumedRunMatchesUninterruptedRunBitForBit(encoder: TextEncoderKind) throws {
         let dir = try TemporaryDirectory("resume")
         func configuration(output: String) -> TrainingConfiguration {
             var c = smallTrainingConfiguration(output: output, encoder: encoder)
-            if encoder == .glove { (c.model.realLabel, c.instanceNoise, c.model.generatorAverage) = (0.9, 0.3, 0.99) }
+            if encoder == .glove {
+                (c.model.realLabel, c.instanceNoise, c.model.generatorAverage) = (0.9, 0.3, 0.99)
+                (c.model.augmentTranslation, c.model.augmentCutout) = (2, 4)
+            }
             return c
         }
         let straight = configuration(output: dir.file("straight"))
