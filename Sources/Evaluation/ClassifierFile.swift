@@ -5,11 +5,20 @@ import Tensor
 /// trained on (a JSON key, stored as a tensor of byte values named `classifier.json`), so that
 /// scoring several checkpoints of one run trains the classifier once.
 ///
-/// The classifier depends only on real images and the evaluator's settings, never on the model
-/// being scored, so a file whose key matches holds exactly the classifier training would make.
+/// The classifier depends only on real images, the evaluator's settings and the code that trains
+/// it, never on the model being scored, so a file whose key matches holds exactly the classifier
+/// training would make. The code is named by `codeVersion`.
 struct ClassifierFile {
+    /// The version of the classifier's code (`AttributeClassifier`, its augmentation and training
+    /// loop in `Evaluator`). **Bump it with any change to them**: a file written by another version
+    /// is trained again, so scores from one `work/evaluate-classifier.t2it` always come from one
+    /// judge. (Files from before the version was kept have none, and are trained again too.)
+    static let codeVersion = 1
+
     /// What the classifier's training depends on.
     struct Key: Codable, Equatable {
+        /// `codeVersion` of the code that trained it; nil in files from before it was kept.
+        var version: Int? = ClassifierFile.codeVersion
         var steps: Int
         var width: Int
         var batch: Int
@@ -38,6 +47,10 @@ struct ClassifierFile {
         guard let bytes = stored[Self.keyName],
               let storedKey = try? JSONDecoder().decode(Key.self, from: Data(bytes.data.map { UInt8(clamping: Int($0)) }))
         else { return (false, "\(path): no \(Self.keyName) key, not a classifier file") }
+        guard storedKey.version == key.version else {
+            return (false, "\(path) holds a classifier trained by another version of its code "
+                + "(\(storedKey.version.map(String.init) ?? "none"), this is \(key.version.map(String.init) ?? "none"))")
+        }
         guard storedKey == key else { return (false, "\(path) holds a classifier trained with other settings or data") }
         if let bad = classifier.restore(stored) { return (false, "\(path): tensor \(bad) is missing or of another shape") }
         return (true, "read the classifier from \(path)")

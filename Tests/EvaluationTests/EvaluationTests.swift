@@ -118,6 +118,22 @@ import Training
         #expect(other.log.first?.contains("other settings or data") == true, "\(other.log)")
         #expect(other.log.contains { $0.hasPrefix("classifier step 30/30") })
 
+        // A file written by another version of the classifier's code is trained again.
+        _ = try evaluate()
+        let file = ClassifierFile(path: dir.file("cls.t2it"))
+        let current = ClassifierFile.Key(steps: 40, width: 4, batch: Evaluator().batch, seed: Evaluator().seed, imageSize: 16,
+                                         classCounts: [4, 4, 4], trainRecords: 0, data: "")
+        let probe = AttributeClassifier(imageSize: 16, classCounts: [4, 4, 4], seed: 1, width: 4)
+        for stored in [ClassifierFile.codeVersion - 1, nil] as [Int?] {
+            var old = current
+            old.version = stored
+            try file.write(probe, key: old)
+            #expect(file.read(key: current, into: probe).reason.contains("another version of its code"))
+            let retrained = try evaluate()
+            #expect(retrained.log.first?.contains("another version of its code") == true, "\(retrained.log)")
+            #expect(retrained.json == first.json)
+        }
+
         try Data("not a classifier".utf8).write(to: URL(fileURLWithPath: dir.file("cls.t2it")))
         let damaged = try evaluate()
         #expect(damaged.log.first?.contains("not a T2IT parameter file") == true, "\(damaged.log)")
