@@ -113,6 +113,7 @@ public final class Trainer {
             var random = SeededGenerator(seed: configuration.noiseSeed &+ UInt64(position.step) &* 0xD1B5_4A32_D192_ED03)
             let captions = chosen.map { Int(random.next() % UInt64(data.captionCount(of: $0))) }
             let batch = try data.batch(records: chosen, captions: captions)
+            setLearningRates(atStep: position.step)
             let l = model.trainStep(images: batch.images, captions: batch.captions, random: &random,
                                     instanceNoise: instanceNoise(atStep: position.step))
             losses.append(l)
@@ -167,6 +168,20 @@ public final class Trainer {
         let span = configuration.instanceNoiseSteps ?? totalSteps
         guard configuration.instanceNoise > 0, step < span else { return 0 }
         return configuration.instanceNoise * Float(span - step) / Float(span)
+    }
+
+    /// The factor on both learning rates at step `step` (0-based): 1, then over the last
+    /// `learningRateDecaySteps` steps (totalSteps − step) / learningRateDecaySteps, down to
+    /// 1 / learningRateDecaySteps at the last step. A function of the step alone, so resuming is exact.
+    public func learningRateFactor(atStep step: Int) -> Float {
+        guard let span = configuration.learningRateDecaySteps, totalSteps - step < span else { return 1 }
+        return Float(Swift.max(totalSteps - step, 0)) / Float(span)
+    }
+
+    private func setLearningRates(atStep step: Int) {
+        let factor = learningRateFactor(atStep: step)
+        model.generatorOptimizer.learningRate = configuration.learningRate * factor
+        model.discriminatorOptimizer.learningRate = (configuration.discriminatorLearningRate ?? configuration.learningRate) * factor
     }
 
     private func report(_ l: GANLosses, epoch: Int, rate: Double) {

@@ -54,6 +54,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var learningRate: Float = 2e-4
     /// D's (and the GRU's) learning rate; `learningRate` if nil.
     public var discriminatorLearningRate: Float?
+    /// Over this many final steps both learning rates fall linearly towards 0 (the schedule of
+    /// pix2pix and CycleGAN: constant, then a linear decay); nil = constant throughout.
+    public var learningRateDecaySteps: Int?
     /// Standard deviation of the instance noise added to D's inputs at step 0 (images in [-1, 1]);
     /// it falls linearly to 0 at `instanceNoiseSteps` (default: the last step). 0 = off.
     public var instanceNoise: Float = 0
@@ -76,7 +79,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    static let keys: Set<String> = ["data", "output", "model", "steps", "epochs", "batch", "learningRate", "discriminatorLearningRate",
+    static let keys: Set<String> = ["data", "output", "model", "steps", "epochs", "batch", "learningRate", "discriminatorLearningRate", "learningRateDecaySteps",
                                     "instanceNoise", "instanceNoiseSteps", "beta1", "seed",
                                     "shuffleSeed", "noiseSeed", "sampleSeed", "sampleCaptions", "sampleEvery",
                                     "checkpointEvery", "logEvery", "threads"]
@@ -125,6 +128,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         if threads < 1 { return "threads must be positive" }
         if instanceNoise < 0 || (instanceNoiseSteps ?? 1) < 1 { return "instanceNoise must be >= 0 and instanceNoiseSteps positive" }
         if let r = discriminatorLearningRate, !(r > 0) { return "discriminatorLearningRate must be positive" }
+        if let d = learningRateDecaySteps, d < 1 { return "learningRateDecaySteps must be positive, got \(d)" }
         if !["synthetic", "shards"].contains(data.source) { return "data.source must be \"synthetic\" or \"shards\"" }
         return nil
     }
@@ -159,6 +163,7 @@ extension TrainingConfiguration {
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
         try take(.batch, &batch); try take(.learningRate, &learningRate); try take(.beta1, &beta1)
         discriminatorLearningRate = try c.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate)
+        learningRateDecaySteps = try c.decodeIfPresent(Int.self, forKey: .learningRateDecaySteps)
         try take(.instanceNoise, &instanceNoise)
         instanceNoiseSteps = try c.decodeIfPresent(Int.self, forKey: .instanceNoiseSteps)
         try take(.seed, &seed); try take(.shuffleSeed, &shuffleSeed); try take(.noiseSeed, &noiseSeed)

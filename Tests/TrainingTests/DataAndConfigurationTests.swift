@@ -94,6 +94,25 @@ import Training
         }
     }
 
+    /// Both learning rates are constant, then fall linearly over the last `learningRateDecaySteps`
+    /// steps; without the key they stay constant. The trainer gives them to the optimizers.
+    @Test func learningRatesDecayLinearlyOverTheLastSteps() throws {
+        let dir = try TemporaryDirectory("decay")
+        var c = smallTrainingConfiguration(output: dir.file("run"), encoder: .glove)
+        c.steps = 10
+        let dRate: Float = 1e-3
+        c.discriminatorLearningRate = dRate
+        #expect(try Trainer(configuration: c, data: try c.makeData()).learningRateFactor(atStep: 9) == 1)
+        c.learningRateDecaySteps = 4
+        let t = try Trainer(configuration: c, data: try c.makeData())
+        #expect((0..<10).map { t.learningRateFactor(atStep: $0) } == [1, 1, 1, 1, 1, 1, 1, 0.75, 0.5, 0.25])
+        try t.run(stopAfter: 9)
+        #expect(t.model.generatorOptimizer.learningRate == c.learningRate * 0.5)
+        #expect(t.model.discriminatorOptimizer.learningRate == dRate * 0.5)
+        c.learningRateDecaySteps = 0
+        #expect(c.problem?.contains("learningRateDecaySteps") == true)
+    }
+
     /// The noise falls linearly from its start value to 0 at `instanceNoiseSteps` (or the last step).
     @Test func instanceNoiseIsAnnealedToZero() throws {
         let dir = try TemporaryDirectory("anneal")

@@ -9,8 +9,8 @@ import Training
     /// 12 steps straight through against 7 steps, a stop (the last checkpoint is at step 5),
     /// and a new trainer that resumes from the checkpoint: identical CSV losses and weights.
     /// The glove run also uses label smoothing, annealed instance noise and augmentation (both drawn
-    /// from each step's own stream) and an averaged G, whose weights and statistics must survive the
-    /// checkpoint too.
+    /// from each step's own stream), learning rates that decay over the last 6 steps (across the
+    /// stop) and an averaged G, whose weights and statistics must survive the checkpoint too.
     @Test(arguments: [TextEncoderKind.gru, .glove])
     func resumedRunMatchesUninterruptedRunBitForBit(encoder: TextEncoderKind) throws {
         let dir = try TemporaryDirectory("resume")
@@ -19,6 +19,7 @@ import Training
             if encoder == .glove {
                 (c.model.realLabel, c.instanceNoise, c.model.generatorAverage) = (0.9, 0.3, 0.99)
                 (c.model.augmentTranslation, c.model.augmentCutout) = (2, 4)
+                c.learningRateDecaySteps = 6
             }
             return c
         }
