@@ -58,17 +58,16 @@ public struct ImageAugmentation: Sendable {
                     let d = draws[i], base = i * h * w * c
                     // Forward: out[y, x] = in[y − dy, x − dx], the cutout in out's coordinates.
                     // Adjoint: grad_in[y − dy, x − dx] = grad_out[y, x] outside the cutout.
-                    let x0 = Swift.max(0, d.dx), x1 = Swift.min(w, w + d.dx)
-                    guard x0 < x1 else { continue }
-                    for y in Swift.max(0, d.dy)..<Swift.max(Swift.max(0, d.dy), Swift.min(h, h + d.dy)) {
+                    let (x0, x1) = (Swift.max(0, d.dx), Swift.min(w, w + d.dx))
+                    let (y0, y1) = (Swift.max(0, d.dy), Swift.min(h, h + d.dy))
+                    guard x0 < x1, y0 < y1 else { continue }
+                    for y in y0..<y1 {
                         let outRow = base + y * w * c, inRow = base + (y - d.dy) * w * c
                         let cutRow = cutout > 0 && y >= d.cutY && y < d.cutY + cutout
-                        for x in x0..<x1 {
-                            if cutRow && x >= d.cutX && x < d.cutX + cutout { continue }
+                        for x in x0..<x1 where !(cutRow && x >= d.cutX && x < d.cutX + cutout) {
                             let o = outRow + x * c, s = inRow + (x - d.dx) * c
-                            for k in 0..<c {
-                                if forward { to[o + k] = from[s + k] } else { to[s + k] = from[o + k] }
-                            }
+                            let (target, origin) = forward ? (o, s) : (s, o)
+                            for k in 0..<c { to[target + k] = from[origin + k] }
                         }
                     }
                 }
