@@ -44,13 +44,14 @@ public final class Discriminator {
             }
             channels = out
         }
-        trunk = Sequential(layers)
+        // Each batch norm takes the leaky ReLU after it into its own passes (`fusingActivations`).
+        trunk = Sequential(fusingActivations(layers))
         let p = c.projectionDimension
-        textProjection = Sequential([Linear(c.textDimension, p, name: "d.text", generator: &generator),
-                                     BatchNorm(p, name: "d.text.bn"), Activation(.leakyReLU(slope: 0.2))])
-        joint = Sequential([Conv2d(channels + p, channels, kernel: 1, name: "d.joint", generator: &generator),
-                            BatchNorm(channels, name: "d.joint.bn"), Activation(.leakyReLU(slope: 0.2)),
-                            Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)])
+        textProjection = Sequential(fusingActivations([Linear(c.textDimension, p, name: "d.text", generator: &generator),
+                                                       BatchNorm(p, name: "d.text.bn"), Activation(.leakyReLU(slope: 0.2))]))
+        joint = Sequential(fusingActivations([Conv2d(channels + p, channels, kernel: 1, name: "d.joint", generator: &generator),
+                                              BatchNorm(channels, name: "d.joint.bn"), Activation(.leakyReLU(slope: 0.2)),
+                                              Conv2d(channels, 1, kernel: 4, name: "d.logit", generator: &generator)]))
         captionHead = c.captionReconstruction > 0
             ? Linear((c.captionHeadPooled ? 1 : 16) * channels, c.captionTargetDimension, name: "d.caption", generator: &generator) : nil
         wordEmbedding = c.wordProjection ? Linear(c.vocabularySize, channels, bias: false, name: "d.words", generator: &generator) : nil
@@ -89,6 +90,16 @@ public final class Discriminator {
     /// Accumulates trunk parameter gradients; returns the gradient with respect to the images.
     @discardableResult
     public func trunkBackward(_ gradFeatures: Tensor) -> Tensor { trunk.backward(gradFeatures) }
+
+    /// Accumulates trunk parameter gradients only, for images that are constants (D's own step):
+    /// the first convolution skips the gradient with respect to the images (a GEMM and a col2im
+    /// scatter over every pixel, about 3% of a `make train` step, thrown away).
+    public func trunkParameterBackward(_ gradFeatures: Tensor) {
+        guard let first = trunk.layers.first as? Conv2d else { _ = trunk.backward(gradFeatures); return }
+        first.computesInputGradient = false
+        defer { first.computesInputGradient = true }
+        _ = trunk.backward(gradFeatures)
+    }
 
     /// Logits `[N]` for trunk features `[N, 4, 4, 8w]` paired with text vectors `[N, T]` and, with
     /// `wordProjection` (where it is required), the captions' word distributions `[N, vocabularySize]`.

@@ -152,7 +152,7 @@ extension GANModel {
             caption = loss
             realFeatureGrad = realFeatureGrad.adding(grad)
         }
-        discriminator.trunkBackward(realFeatureGrad)
+        discriminator.trunkParameterBackward(realFeatureGrad)
         var textGrad = pairGrad.text.batchSlice(0..<n).adding(pairGrad.text.batchSlice(n..<2 * n).batchScatterAdded(mismatch))
 
         let fakeFeatures = discriminator.trunkForward(fakeImages)
@@ -170,7 +170,7 @@ extension GANModel {
             captionFake = loss
             fakeFeatureGrad = fakeFeatureGrad.adding(grad)
         }
-        discriminator.trunkBackward(fakeFeatureGrad)
+        discriminator.trunkParameterBackward(fakeFeatureGrad)
         textGrad = textGrad.adding(fakeCaptionRows.map { fakeGrad.text.batchScatterAdded($0) } ?? fakeGrad.text)
         return (real.loss, wrong.loss, fake.loss, caption, captionFake, textGrad)
     }

@@ -21,6 +21,9 @@ public final class Conv2d: Layer {
     /// False: `backward` returns the input gradient only and leaves the weight's and bias's
     /// gradients alone (for a pass whose parameter gradients would be thrown away).
     public var accumulatesParameterGradients = true
+    /// False: `backward` makes the parameter gradients only and returns an empty tensor (for a
+    /// first layer whose input is a constant, such as D's images in D's own step).
+    public var computesInputGradient = true
 
     /// A convolution with N(0, std) weights and (if `bias`) zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
@@ -81,6 +84,10 @@ public final class Conv2d: Layer {
         let byKernel = phases || flipped
         let directWeight = weights && Self.weightGradientUsesDirectKernel(g, out: out)
         if directWeight { weightGradientDirect(gradOutput, input, g) }
+        if !computesInputGradient {
+            if weights && !directWeight { weightGradientByGEMM(gradOutput, input, g) }
+            return Tensor(shape: [0], data: [])
+        }
         if byKernel && (directWeight || !weights) { return inputGradientByKernel() }
         if let blocks = _SampleBlocks(g) {
             let dx = backwardBlocked(gradOutput, input, g, blocks, weightGradient: weights && !directWeight, inputGradient: !byKernel)
@@ -106,6 +113,20 @@ public final class Conv2d: Layer {
             dx.withUnsafeMutableBufferPointer { x in g.col2im(c.baseAddress!, x.baseAddress!) }
         }
         return Tensor(shape: input.shape, data: dx)
+    }
+
+    /// The weight gradient alone on the GEMM paths (blocked, 1x1 or whole-batch patches), the same
+    /// products in the same order as when the input gradient is made beside it.
+    private func weightGradientByGEMM(_ gradOutput: Tensor, _ input: Tensor, _ g: ConvGeometry) {
+        let (m, k, out) = (g.columnRows, g.patchSize, weight.value.shape[3])
+        if let blocks = _SampleBlocks(g) {
+            _ = backwardBlocked(gradOutput, input, g, blocks, weightGradient: true, inputGradient: false)
+        } else if g.isIdentity {
+            _matmul(input.data, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        } else {
+            if !columnsHoldInput { makeColumns(input, g) }
+            _matmul(columns, gradOutput.data, into: &weight.grad.data, m: k, n: out, k: m, transA: true, accumulate: true)
+        }
     }
 
     /// Fills `columns` with the whole patch matrix of `input`.

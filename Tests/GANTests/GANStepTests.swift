@@ -203,4 +203,26 @@ import Testing
                                                    captionTargets: batch.captions.glove)
         #expect(weights.allSatisfy { $0.grad.data.contains { $0 != 0 } })
     }
+
+    /// D's own step skips the gradient with respect to its (constant) images: the trunk's
+    /// parameter gradients are bit for bit those of the full backward pass, and the first
+    /// convolution makes input gradients again afterwards.
+    @Test func discriminatorStepSkipsTheImageGradient() {
+        let model = GANModel(smallConfiguration(.glove, interpolation: false), seed: 8)
+        let d = model.discriminator
+        let images = testBatch(size: 6, imageSize: 16).images
+        let features = d.trunkForward(images)
+        var random = SeededGenerator(seed: 9)
+        let gradFeatures = Tensor.normal(features.shape, std: 1, using: &random)
+        d.parameters.forEach { $0.zeroGrad() }
+        let imageGradient = d.trunkBackward(gradFeatures)
+        #expect(imageGradient.shape == images.shape && imageGradient.data.contains { $0 != 0 })
+        let full = d.parameters.map(\.grad)
+        d.parameters.forEach { $0.zeroGrad() }
+        _ = d.trunkForward(images)
+        d.trunkParameterBackward(gradFeatures)
+        #expect(d.parameters.map(\.grad) == full)
+        _ = d.trunkForward(images)
+        #expect(d.trunkBackward(gradFeatures) == imageGradient)
+    }
 }

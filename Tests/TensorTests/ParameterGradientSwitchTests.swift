@@ -20,6 +20,28 @@ struct ParameterGradientSwitchTests {
         check(layer, input: randomTensor(c.0, seed: 4), set: { layer.accumulatesParameterGradients = $0 })
     }
 
+    /// `computesInputGradient = false` (D's first layer in D's own step): the same parameter
+    /// gradients, bit for bit, and no input gradient. The 3-channel stride-2 case is D's first
+    /// layer, whose input gradient would be a GEMM and a col2im scatter.
+    @Test(arguments: cases + [([4, 64, 64, 3], 32, 4, 2, 1)])
+    func convolutionWithoutInputGradient(_ c: ([Int], Int, Int, Int, Int)) {
+        var rng = SeededGenerator(seed: 3)
+        let layer = Conv2d(c.0[3], c.1, kernel: c.2, stride: c.3, padding: c.4, bias: true, std: 0.1, generator: &rng)
+        let input = randomTensor(c.0, seed: 4)
+        let gradOutput = randomTensor(layer.forward(input).shape, seed: 7)
+        layer.parameters.forEach { $0.zeroGrad() }
+        let full = layer.backward(gradOutput)
+        let fullGradients = layer.parameters.map(\.grad)
+        #expect(full.shape == input.shape && full.data.contains { $0 != 0 })
+        layer.parameters.forEach { $0.zeroGrad() }
+        layer.computesInputGradient = false
+        _ = layer.forward(input)
+        let none = layer.backward(gradOutput)
+        layer.computesInputGradient = true
+        #expect(none.count == 0)
+        #expect(layer.parameters.map(\.grad) == fullGradients)
+    }
+
     @Test func linear() {
         var rng = SeededGenerator(seed: 5)
         let layer = Linear(24, 10, generator: &rng)
