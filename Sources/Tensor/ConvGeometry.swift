@@ -107,20 +107,26 @@ struct ConvGeometry: Equatable {
             let n = nr / height - firstSample, iy = nr % height
             let rowBase = image + nr * width * c
             rowBase.update(repeating: 0, count: width * c)
-            for ky in 0..<kernelH {
+            // Only the taps with (i + padding − k) divisible by the stride land here: they start at
+            // (i + padding) mod stride and step by the stride, in ascending order as before (the
+            // sums keep their order), without a remainder per tap.
+            for ky in Swift.stride(from: (iy + padding) % stride, to: kernelH, by: stride) {
                 let ty = iy + padding - ky
-                guard ty >= 0, ty % stride == 0 else { continue }
+                guard ty >= 0 else { break }
                 let oy = ty / stride
                 guard oy < oh else { continue }
                 for ix in 0..<width {
                     let dst = rowBase + ix * c
-                    for kx in 0..<kernelW {
+                    var kx = (ix + padding) % stride
+                    while kx < kernelW {
                         let tx = ix + padding - kx
-                        guard tx >= 0, tx % stride == 0 else { continue }
+                        guard tx >= 0 else { break }
                         let ox = tx / stride
-                        guard ox < ow else { continue }
-                        let src = columns + ((n * oh + oy) * ow + ox) * k + (ky * kernelW + kx) * c
-                        for j in 0..<c { dst[j] += src[j] }
+                        if ox < ow {
+                            let src = columns + ((n * oh + oy) * ow + ox) * k + (ky * kernelW + kx) * c
+                            for j in 0..<c { dst[j] += src[j] }
+                        }
+                        kx += stride
                     }
                 }
             }
