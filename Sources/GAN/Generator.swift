@@ -47,13 +47,35 @@ public final class Generator {
             }
             channels = out
         }
-        body = Sequential(layers)
-        modulations = c.conditionalBatchNorm
-            ? layers.compactMap { $0 as? BatchNorm }.map { bn in
+        // The ReLU after each BN runs in the passes of the layer before it, with bit for bit the
+        // same results: BN's own (`fusingActivations`), or with conditional batch norm those of
+        // the modulation that comes between the two.
+        if c.conditionalBatchNorm {
+            let (kept, activations) = Self.separatingBatchNormActivations(layers)
+            body = Sequential(kept)
+            modulations = zip(kept.compactMap { $0 as? BatchNorm }, activations).map { bn, activation in
                 (Linear(c.projectionDimension, 2 * bn.gamma.value.count, name: String(bn.gamma.name.dropLast(".weight".count)) + ".text",
-                        generator: &generator), FeatureModulation())
+                        generator: &generator), FeatureModulation(activation: activation))
             }
-            : []
+        } else {
+            body = Sequential(fusingActivations(layers))
+            modulations = []
+        }
+    }
+
+    /// `layers` without the ReLU or leaky-ReLU `Activation` directly after each `BatchNorm`, and
+    /// per batch norm, in order, the activation taken out (nil where none follows it).
+    static func separatingBatchNormActivations(_ layers: [any Layer]) -> (layers: [any Layer], activations: [Activation.Kind?]) {
+        var kept: [any Layer] = [], activations: [Activation.Kind?] = []
+        for layer in layers {
+            if layer is BatchNorm { activations.append(nil) }
+            if let a = layer as? Activation, kept.last is BatchNorm, a.kind != .tanh, a.kind != .sigmoid {
+                activations[activations.count - 1] = a.kind
+                continue
+            }
+            kept.append(layer)
+        }
+        return (kept, activations)
     }
 
     /// A generator with `other`'s configuration, weights and running statistics (copied, not shared).
