@@ -41,14 +41,8 @@ public final class Adam {
                             let g = _SendableConstPointer(gp.baseAddress!), w = _SendablePointer(pp.baseAddress!)
                             let mb = _SendablePointer(mp.baseAddress!), vb = _SendablePointer(vp.baseAddress!)
                             _elementwise(gp.count) { range in
-                                for j in range {
-                                    let gj = g.base[j]
-                                    let mj = b1 * mb.base[j] + (1 - b1) * gj
-                                    let vj = b2 * vb.base[j] + (1 - b2) * gj * gj
-                                    mb.base[j] = mj
-                                    vb.base[j] = vj
-                                    w.base[j] -= stepSize * (mj / (vj.squareRoot() / bc2Root + eps))
-                                }
+                                _adamUpdate(g.base, w.base, mb.base, vb.base, range: range, beta1: b1, beta2: b2,
+                                            stepSize: stepSize, bc2Root: bc2Root, epsilon: eps)
                             }
                         }
                     }
@@ -59,4 +53,35 @@ public final class Adam {
 
     /// Clears every parameter's gradient.
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+}
+
+/// Adam's element update over `range`, four lanes at a time. The scalar loop did not vectorise
+/// (its square root is a library call that may set errno); the lanes do the same IEEE operations
+/// in the same order, so the results are bit for bit those of the scalar tail.
+@inline(__always)
+func _adamUpdate(_ g: UnsafePointer<Float>, _ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                 _ v: UnsafeMutablePointer<Float>, range: Range<Int>, beta1 b1: Float, beta2 b2: Float,
+                 stepSize: Float, bc2Root: Float, epsilon eps: Float) {
+    typealias Lanes = SIMD4<Float>
+    func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+    func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
+    var j = range.lowerBound
+    while j &+ Lanes.scalarCount <= range.upperBound {
+        let gj = load(g + j)
+        let mj = b1 * load(m + j) + (1 - b1) * gj
+        let vj = b2 * load(v + j) + (1 - b2) * gj * gj
+        store(mj, m + j)
+        store(vj, v + j)
+        store(load(w + j) - stepSize * (mj / (vj.squareRoot() / bc2Root + eps)), w + j)
+        j &+= Lanes.scalarCount
+    }
+    while j < range.upperBound {
+        let gj = g[j]
+        let mj = b1 * m[j] + (1 - b1) * gj
+        let vj = b2 * v[j] + (1 - b2) * gj * gj
+        m[j] = mj
+        v[j] = vj
+        w[j] -= stepSize * (mj / (vj.squareRoot() / bc2Root + eps))
+        j &+= 1
+    }
 }
