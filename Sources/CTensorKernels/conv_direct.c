@@ -38,15 +38,29 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 
 /// Zero-pads `samples` images `[height, width, channels]` by `padding` on every side into `padded`,
 /// and zeroes `slack` floats after them (for kernels whose short last tile reads past the end).
+/// Only the padding is zeroed: the rows are copied over the rest (zeroing all of it first, then
+/// copying, wrote every image float twice).
 static void pad_images(const float *image, int samples, int height, int width, int channels, int padding,
                        size_t slack_floats, float *padded) {
     size_t row = (size_t)width * channels, padded_row = (size_t)(width + 2 * padding) * channels;
-    size_t image_floats = padded_count(height, width, channels, padding);
-    memset(padded, 0, ((size_t)samples * image_floats + slack_floats) * sizeof(float));
-    for (int n = 0; n < samples; n++)
-        for (int y = 0; y < height; y++)
-            memcpy(padded + n * image_floats + (size_t)(y + padding) * padded_row + (size_t)padding * channels,
-                   image + ((size_t)n * height + y) * row, row * sizeof(float));
+    size_t image_floats = padded_count(height, width, channels, padding), side = (size_t)padding * channels;
+    size_t top = (size_t)padding * padded_row;
+    for (int n = 0; n < samples; n++) {
+        float *sample = padded + n * image_floats;
+        if (height == 0) {
+            memset(sample, 0, image_floats * sizeof(float));
+            continue;
+        }
+        // Each run of padding is contiguous: the top rows and the first row's left side; a row's
+        // right side and the next row's left side; the last row's right side and the bottom rows.
+        memset(sample, 0, (top + side) * sizeof(float));
+        for (int y = 0; y < height; y++) {
+            float *start = sample + (size_t)(y + padding) * padded_row + side;
+            memcpy(start, image + ((size_t)n * height + y) * row, row * sizeof(float));
+            memset(start + row, 0, (y + 1 < height ? 2 * side : side + top) * sizeof(float));
+        }
+    }
+    memset(padded + (size_t)samples * image_floats, 0, slack_floats * sizeof(float));
 }
 
 /// Where a tile's patches meet the zero padding, so that the tile skips those products (each would
