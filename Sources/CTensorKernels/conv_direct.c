@@ -47,18 +47,14 @@ static void pad_images(const float *image, int samples, int height, int width, i
     size_t top = (size_t)padding * padded_row;
     for (int n = 0; n < samples; n++) {
         float *sample = padded + n * image_floats;
-        if (height == 0) {
-            memset(sample, 0, image_floats * sizeof(float));
-            continue;
-        }
-        // Each run of padding is contiguous: the top rows and the first row's left side; a row's
-        // right side and the next row's left side; the last row's right side and the bottom rows.
-        memset(sample, 0, (top + side) * sizeof(float));
+        memset(sample, 0, top * sizeof(float));
         for (int y = 0; y < height; y++) {
-            float *start = sample + (size_t)(y + padding) * padded_row + side;
-            memcpy(start, image + ((size_t)n * height + y) * row, row * sizeof(float));
-            memset(start + row, 0, (y + 1 < height ? 2 * side : side + top) * sizeof(float));
+            float *left = sample + (size_t)(y + padding) * padded_row;
+            memset(left, 0, side * sizeof(float));
+            memcpy(left + side, image + ((size_t)n * height + y) * row, row * sizeof(float));
+            memset(left + side + row, 0, side * sizeof(float));
         }
+        memset(sample + image_floats - top, 0, top * sizeof(float));
     }
     memset(padded + (size_t)samples * image_floats, 0, slack_floats * sizeof(float));
 }

@@ -31,22 +31,21 @@ extension DeterminismTests {
         let x = randomTensor([c.batch, c.height, c.width, c.cin], seed: 41)
         func run(poisoned: Bool) -> (y: Tensor, dx: Tensor, dw: Tensor) {
             var gen = SeededGenerator(seed: 42)
+            let layer: any Layer, weight: Parameter, poison: () -> Void
             if c.transposed {
-                let layer = ConvTranspose2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
+                let convT = ConvTranspose2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
                                             std: 0.3, generator: &gen)
-                if poisoned { layer.scratch = [Float](repeating: .nan, count: 1 << 22) }
-                let y = layer.forward(x)
-                if poisoned { layer.scratch = [Float](repeating: .nan, count: 1 << 22) }
-                let dx = layer.backward(randomTensor(y.shape, seed: 43))
-                return (y, dx, layer.weight.grad)
+                (layer, weight, poison) = (convT, convT.weight, { convT.scratch = [Float](repeating: .nan, count: 1 << 22) })
+            } else {
+                let conv = Conv2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
+                                  std: 0.3, generator: &gen)
+                (layer, weight, poison) = (conv, conv.weight, { conv.scratch = [Float](repeating: .nan, count: 1 << 22) })
             }
-            let layer = Conv2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
-                               std: 0.3, generator: &gen)
-            if poisoned { layer.scratch = [Float](repeating: .nan, count: 1 << 22) }
+            if poisoned { poison() }
             let y = layer.forward(x)
-            if poisoned { layer.scratch = [Float](repeating: .nan, count: 1 << 22) }
+            if poisoned { poison() }
             let dx = layer.backward(randomTensor(y.shape, seed: 43))
-            return (y, dx, layer.weight.grad)
+            return (y, dx, weight.grad)
         }
         let (clean, poisoned) = (run(poisoned: false), run(poisoned: true))
         #expect(clean.y.data.allSatisfy(\.isFinite) && clean.dx.data.allSatisfy(\.isFinite) && clean.dw.data.allSatisfy(\.isFinite))
