@@ -54,7 +54,7 @@ import Training
         #expect(c.model.mismatch == .nearest && c.model.realLabel == 0.9 && c.model.width == 32 && c.batch == 64)
         #expect(c.data.standardizeCaptionVectors && c.sampleCaptions?.count == 8)
         #expect(c.model.generatorAverage == 0.995 && c.model.interpolation == false && c.steps == 4000)
-        #expect(c.learningRate == 0.0008 && c.discriminatorLearningRate == nil && TrainingConfiguration().learningRate == 0.0002)
+        #expect(c.learningRate == 0.0008 && c.discriminatorLearningRate == 0.0016 && TrainingConfiguration().learningRate == 0.0002)
         #expect(c.model.captionReconstruction == 12 && c.model.captionHeadPooled && c.model.captionTarget == .words)
         #expect(c.model.conditionalBatchNorm && c.model.wordProjection)
         #expect(c.model.discriminatorRefine == [32] && c.model.generatorRefine.isEmpty && c.model.generatorResize == [8, 16, 32, 64])
