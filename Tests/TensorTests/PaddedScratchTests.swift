@@ -32,14 +32,15 @@ extension DeterminismTests {
         func run(poisoned: Bool) -> (y: Tensor, dx: Tensor, dw: Tensor) {
             var gen = SeededGenerator(seed: 42)
             let layer: any Layer, weight: Parameter, poison: () -> Void
+            let nanScratch = [Float](repeating: .nan, count: 1 << 22)
             if c.transposed {
                 let convT = ConvTranspose2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
                                             std: 0.3, generator: &gen)
-                (layer, weight, poison) = (convT, convT.weight, { convT.scratch = [Float](repeating: .nan, count: 1 << 22) })
+                (layer, weight, poison) = (convT, convT.weight, { convT.scratch = nanScratch })
             } else {
                 let conv = Conv2d(c.cin, c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, bias: false,
                                   std: 0.3, generator: &gen)
-                (layer, weight, poison) = (conv, conv.weight, { conv.scratch = [Float](repeating: .nan, count: 1 << 22) })
+                (layer, weight, poison) = (conv, conv.weight, { conv.scratch = nanScratch })
             }
             if poisoned { poison() }
             let y = layer.forward(x)
